@@ -1,0 +1,129 @@
+package codes.temper.kube;
+
+import codes.temper.policy.QosClass;
+import codes.temper.rules.PodFact;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/** Translates a Kubernetes Pod into the facts the rules decide on. */
+public final class PodFacts {
+    /** The kubelet names a static pod's cgroup by the static pod's UID, which the mirror pod carries here. */
+    static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+
+    private PodFacts() {
+    }
+
+    public static PodFact of(Pod pod, CgroupDriver driver) {
+        var md = pod.getMetadata();
+        PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
+        QosClass qos = qosClass(pod);
+        Map<String, String> annotations = md.getAnnotations() == null ? Map.of() : md.getAnnotations();
+        String cgroupUid = annotations.getOrDefault(MIRROR_ANNOTATION, md.getUid());
+        Map<String, String> labels = md.getLabels() == null ? Map.of() : md.getLabels();
+        String pcName = spec.getPriorityClassName();
+        String phase = pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase();
+        return new PodFact(md.getUid(), md.getNamespace(), md.getName(), spec.getNodeName(), phase, qos,
+                spec.getPriority() == null ? 0 : spec.getPriority(),
+                pcName != null && !pcName.isEmpty(), pcName,
+                labels.get(PodFact.TIER_LABEL), cpuLimitMillis(spec),
+                cgroupUid == null ? null : driver.podPath(qos, cgroupUid),
+                md.getDeletionTimestamp() != null);
+    }
+
+    /** status.qosClass when the API server set it, else computed as the API server would. */
+    public static QosClass qosClass(Pod pod) {
+        if (pod.getStatus() != null && pod.getStatus().getQosClass() != null) {
+            try {
+                return QosClass.valueOf(pod.getStatus().getQosClass());
+            } catch (IllegalArgumentException ignored) {
+                // an unknown class string: fall through and compute
+            }
+        }
+        PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
+        if (spec.getResources() != null && hasAny(spec.getResources())) {
+            return classify(List.of(spec.getResources()));
+        }
+        List<ResourceRequirements> all = new java.util.ArrayList<>();
+        for (Container c : spec.getContainers()) all.add(orEmpty(c.getResources()));
+        for (Container c : spec.getInitContainers()) all.add(orEmpty(c.getResources()));
+        return classify(all);
+    }
+
+    // Guaranteed: every container sets cpu and memory limits, and requests (defaulted to limits)
+    // equal them. BestEffort: no container sets any cpu or memory request or limit.
+    private static QosClass classify(List<ResourceRequirements> rs) {
+        boolean any = false, guaranteed = true;
+        for (ResourceRequirements r : rs) {
+            for (String res : List.of("cpu", "memory")) {
+                Quantity limit = r.getLimits() == null ? null : r.getLimits().get(res);
+                Quantity request = r.getRequests() == null ? null : r.getRequests().get(res);
+                if (limit != null || request != null) any = true;
+                if (limit == null) guaranteed = false;
+                else if (request != null && amount(request).compareTo(amount(limit)) != 0) guaranteed = false;
+            }
+        }
+        if (!any) return QosClass.BestEffort;
+        return guaranteed ? QosClass.Guaranteed : QosClass.Burstable;
+    }
+
+    /**
+     * The pod's effective CPU limit in millicores, as the kubelet sizes the pod cgroup:
+     * pod-level resources when set; else max(sum of app containers and sidecars, the largest regular
+     * init container plus the sidecars started before it). -1 when any container that counts has
+     * no limit (the pod is unbounded).
+     */
+    public static long cpuLimitMillis(PodSpec spec) {
+        if (spec.getResources() != null && spec.getResources().getLimits() != null && spec.getResources().getLimits().get("cpu") != null) {
+            return millis(spec.getResources().getLimits().get("cpu"));
+        }
+        long sidecars = 0, initPeak = 0;
+        for (Container c : spec.getInitContainers()) {
+            long l = millis(c);
+            boolean sidecar = "Always".equals(c.getRestartPolicy());
+            if (sidecar) {
+                if (l < 0) return -1;
+                sidecars += l;
+            } else if (l >= 0) {
+                initPeak = Math.max(initPeak, sidecars + l);
+            }
+            // A regular init container without a limit runs alone before the app starts; the
+            // kubelet then leaves the pod cgroup unbounded too.
+            else return -1;
+        }
+        long app = sidecars;
+        for (Container c : spec.getContainers()) {
+            long l = millis(c);
+            if (l < 0) return -1;
+            app += l;
+        }
+        return Math.max(app, initPeak);
+    }
+
+    private static long millis(Container c) {
+        var r = c.getResources();
+        Quantity q = r == null || r.getLimits() == null ? null : r.getLimits().get("cpu");
+        return q == null ? -1 : millis(q);
+    }
+
+    static long millis(Quantity q) {
+        return amount(q).movePointRight(3).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+    }
+
+    private static BigDecimal amount(Quantity q) {
+        return q.getNumericalAmount();
+    }
+
+    private static boolean hasAny(ResourceRequirements r) {
+        return (r.getLimits() != null && !r.getLimits().isEmpty()) || (r.getRequests() != null && !r.getRequests().isEmpty());
+    }
+
+    private static ResourceRequirements orEmpty(ResourceRequirements r) {
+        return r == null ? new ResourceRequirements() : r;
+    }
+}

@@ -1,0 +1,122 @@
+package codes.temper.kube;
+
+import codes.temper.yaml.InvalidInputException;
+import codes.temper.yaml.Limits;
+import codes.temper.yaml.NodeReader;
+import codes.temper.yaml.Problem;
+import codes.temper.yaml.YamlLoader;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads {@code kubectl get pods -A -o yaml|json} and {@code kubectl get node NAME -o yaml|json}
+ * output. JSON is YAML 1.2, so one bounded loader reads both and locates errors in either.
+ */
+public final class Snapshots {
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private Snapshots() {
+    }
+
+    /** Pods from a v1 List (kind List or PodList) or a single Pod. */
+    public static List<Pod> readPods(Path file) throws InvalidInputException {
+        return readPods(file.toString(), read(file));
+    }
+
+    public static List<Pod> readPods(String name, byte[] content) throws InvalidInputException {
+        List<Problem> problems = new ArrayList<>();
+        NodeReader r = new NodeReader(name, problems, Limits.SNAPSHOT);
+        List<Pod> pods = new ArrayList<>();
+        for (org.snakeyaml.engine.v2.nodes.Node doc : new YamlLoader(Limits.SNAPSHOT).load(name, content)) {
+            var top = r.mapping(doc, "", null);
+            if (top == null) continue;
+            String kind = top.containsKey("kind") ? r.string(top.get("kind").getValueNode(), "kind") : null;
+            if ("Pod".equals(kind)) {
+                Pod p = bind(r, doc, "", Pod.class);
+                if (p != null) pods.add(p);
+            } else if ("List".equals(kind) || "PodList".equals(kind)) {
+                if (!top.containsKey("items")) continue;
+                List<org.snakeyaml.engine.v2.nodes.Node> items = r.sequence(top.get("items").getValueNode(), "items");
+                for (int i = 0; items != null && i < items.size(); i++) {
+                    Pod p = bind(r, items.get(i), "items[" + i + "]", Pod.class);
+                    if (p != null) pods.add(p);
+                }
+            } else if (kind != null) {
+                r.problem(top.get("kind").getValueNode(), "kind", "expected List, PodList or Pod, got \"" + kind + "\"");
+            } else {
+                r.problem(doc, "kind", "required field is missing (is this kubectl get pods -o yaml output?)");
+            }
+        }
+        for (int i = 0; i < pods.size(); i++) {
+            Pod p = pods.get(i);
+            if (p.getMetadata() == null || p.getMetadata().getUid() == null || p.getMetadata().getName() == null) {
+                problems.add(new Problem(name, 1, 1, "items[" + i + "].metadata", "a pod without metadata.name or metadata.uid"));
+            }
+        }
+        if (!problems.isEmpty()) throw new InvalidInputException(problems);
+        return pods;
+    }
+
+    public static Node readNode(Path file) throws InvalidInputException {
+        return readNode(file.toString(), read(file));
+    }
+
+    public static Node readNode(String name, byte[] content) throws InvalidInputException {
+        List<Problem> problems = new ArrayList<>();
+        NodeReader r = new NodeReader(name, problems, Limits.SNAPSHOT);
+        List<org.snakeyaml.engine.v2.nodes.Node> docs = new YamlLoader(Limits.SNAPSHOT).load(name, content);
+        Node node = null;
+        if (docs.size() != 1) {
+            problems.add(new Problem(name, 1, 1, "", "expected exactly one Node document, found " + docs.size()));
+        } else {
+            var top = r.mapping(docs.getFirst(), "", null);
+            String kind = top == null || !top.containsKey("kind") ? null : r.string(top.get("kind").getValueNode(), "kind");
+            if (top != null && !"Node".equals(kind)) {
+                r.problem(docs.getFirst(), "kind", "expected a Node (kubectl get node NAME -o yaml), got " + (kind == null ? "no kind" : "\"" + kind + "\""));
+            } else if (top != null) {
+                node = bind(r, docs.getFirst(), "", Node.class);
+                if (node != null && (node.getMetadata() == null || node.getMetadata().getName() == null)) {
+                    r.problem(docs.getFirst(), "metadata.name", "required field is missing");
+                }
+            }
+        }
+        if (!problems.isEmpty()) throw new InvalidInputException(problems);
+        return node;
+    }
+
+    private static <T> T bind(NodeReader r, org.snakeyaml.engine.v2.nodes.Node n, String path, Class<T> type) {
+        Object value = r.toJava(n, path);
+        if (!(value instanceof Map)) {
+            if (value != null) r.problem(n, path, "expected a mapping");
+            return null;
+        }
+        try {
+            return MAPPER.convertValue(value, type);
+        } catch (RuntimeException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            r.problem(n, path, "cannot read as a " + type.getSimpleName() + ": " + msg);
+            return null;
+        }
+    }
+
+    private static byte[] read(Path file) throws InvalidInputException {
+        try {
+            if (Files.size(file) > Limits.SNAPSHOT.maxBytes()) {
+                throw new InvalidInputException(List.of(new Problem(file.toString(), 1, 1, "", "file larger than " + Limits.SNAPSHOT.maxBytes() + " bytes")));
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new InvalidInputException(List.of(new Problem(file.toString(), 1, 1, "", "cannot read: " + e)));
+        }
+    }
+}

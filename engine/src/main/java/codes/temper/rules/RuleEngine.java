@@ -1,0 +1,103 @@
+package codes.temper.rules;
+
+import codes.temper.policy.PolicySet;
+import codes.temper.policy.Tier;
+import codes.temper.policy.TierMatch;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.kie.api.KieBase;
+import org.kie.api.event.rule.AfterMatchFiredEvent;
+import org.kie.api.event.rule.DefaultAgendaEventListener;
+import org.kie.api.KieServices;
+import org.kie.api.runtime.ClassObjectFilter;
+import org.kie.api.runtime.KieSession;
+
+/**
+ * Runs the rules in {@code rules/*.drl} over one node's facts. The rule base ships in the jar as
+ * an executable model compiled at build time; it is built once per process, on first use, and
+ * each evaluation gets a fresh session over it. No rule text is ever read from a policy source.
+ */
+public final class RuleEngine {
+    private static final String KBASE = "temper";
+
+    private final KieBase kieBase;
+
+    private RuleEngine(KieBase kieBase) {
+        this.kieBase = kieBase;
+    }
+
+    private static final class Holder {
+        static final RuleEngine INSTANCE = new RuleEngine(
+                KieServices.get().getKieClasspathContainer(RuleEngine.class.getClassLoader()).getKieBase(KBASE));
+    }
+
+    /** The process-wide engine; the first call builds the rule base. */
+    public static RuleEngine get() {
+        return Holder.INSTANCE;
+    }
+
+    public List<String> ruleNames() {
+        return kieBase.getKiePackages().stream()
+                .flatMap(p -> p.getRules().stream())
+                .map(org.kie.api.definition.rule.Rule::getName)
+                .sorted()
+                .toList();
+    }
+
+    public Decision evaluate(PolicySet policy, NodeFact node, List<PodFact> pods) {
+        return evaluate(policy, node, pods, rule -> { });
+    }
+
+    /** As {@link #evaluate(PolicySet, NodeFact, List)}, telling {@code firedRule} each rule that fires. */
+    public Decision evaluate(PolicySet policy, NodeFact node, List<PodFact> pods, Consumer<String> firedRule) {
+        KieSession session = kieBase.newKieSession();
+        try {
+            session.addEventListener(new DefaultAgendaEventListener() {
+                @Override
+                public void afterMatchFired(AfterMatchFiredEvent event) {
+                    firedRule.accept(event.getMatch().getRule().getName());
+                }
+            });
+            session.insert(node);
+            session.insert(policy.tierPolicy());
+            for (Tier t : policy.tierPolicy().tiers()) {
+                session.insert(t);
+                for (TierMatch m : t.match()) session.insert(m);
+            }
+            policy.exclusions().forEach(session::insert);
+            for (PodFact p : pods) session.insert(p);
+            session.fireAllRules();
+            return collect(session, policy, node);
+        } finally {
+            session.dispose();
+        }
+    }
+
+    private static Decision collect(KieSession session, PolicySet policy, NodeFact node) {
+        List<Assignment> assignments = new ArrayList<>(objects(session, Assignment.class));
+        assignments.sort(Comparator.comparing((Assignment a) -> a.pod().namespace()).thenComparing(a -> a.pod().name()));
+        Map<String, TierCeiling> ceilings = new HashMap<>();
+        for (TierCeiling c : objects(session, TierCeiling.class)) ceilings.put(c.tier(), c);
+        Map<String, Integer> counts = new HashMap<>();
+        for (Assignment a : assignments) counts.merge(a.tier(), 1, Integer::sum);
+        List<Decision.TierOutcome> tiers = policy.tierPolicy().tiers().stream()
+                .map(t -> new Decision.TierOutcome(t.name(), t.rank(), ceilings.get(t.name()),
+                        counts.getOrDefault(t.name(), 0), t.sliceMs(), t.preempt()))
+                .toList();
+        List<NodeMode> modes = objects(session, NodeMode.class);
+        if (modes.size() != 1) {
+            throw new IllegalStateException("rules decided " + modes.size() + " modes for node " + node.name());
+        }
+        List<String> warnings = objects(session, Warning.class).stream().map(Warning::message).sorted().toList();
+        return new Decision(node.name(), modes.getFirst(), tiers, assignments, warnings);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> objects(KieSession session, Class<T> type) {
+        return (List<T>) new ArrayList<>(session.getObjects(new ClassObjectFilter(type)));
+    }
+}

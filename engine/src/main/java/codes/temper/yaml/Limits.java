@@ -1,0 +1,20 @@
+package codes.temper.yaml;
+
+/**
+ * Bounds on untrusted YAML. Policies come from a Git repository that many people can write to,
+ * so a file is refused before it can cost memory or time out of proportion to its size.
+ *
+ * @param maxBytes     refuse larger files before decoding them
+ * @param maxDocuments documents per file ("---" separated)
+ * @param maxDepth     nesting of mappings and sequences
+ * @param maxAliases   alias nodes per file; the YAML bomb ("billion laughs") needs many
+ * @param maxNodes     nodes visited while reading, aliases counted each time they are followed
+ */
+public record Limits(int maxBytes, int maxDocuments, int maxDepth, int maxAliases, int maxNodes) {
+
+    /** Policy files: small, hand-written. */
+    public static final Limits POLICY = new Limits(1 << 20, 64, 32, 32, 100_000);
+
+    /** kubectl snapshots: a full node's pods as YAML run to a few MB; 10,000 pods to ~100 MB. */
+    public static final Limits SNAPSHOT = new Limits(512 << 20, 4, 64, 1_000, 50_000_000);
+}

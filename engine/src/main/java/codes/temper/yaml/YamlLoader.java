@@ -1,0 +1,142 @@
+package codes.temper.yaml;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Turns the bytes of one file into YAML 1.2 node trees (core schema: {@code no} stays a string),
+ * or into problems with their line and column. Never throws for bad input.
+ *
+ * <p>SnakeYAML Engine parses. We add what untrusted input needs: strict UTF-8, a size bound, and
+ * an event pre-pass that bounds depth, document count and aliases <em>before</em> the recursive
+ * composer runs, so neither a deeply nested file nor a YAML bomb can exhaust the stack or heap.
+ */
+public final class YamlLoader {
+    private final Limits limits;
+
+    public YamlLoader(Limits limits) {
+        this.limits = limits;
+    }
+
+    /** The documents of a file; empty documents (a bare {@code ---}) are dropped. */
+    public List<Node> load(String file, byte[] bytes) throws InvalidInputException {
+        if (bytes.length > limits.maxBytes()) {
+            throw refuse(file, 1, 1, "file is " + bytes.length + " bytes; the limit is " + limits.maxBytes());
+        }
+        String text = decodeUtf8(file, bytes);
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(file)
+                .setSchema(new CoreSchema())
+                .setAllowDuplicateKeys(true) // NodeReader reports duplicates with both locations
+                .setAllowRecursiveKeys(false)
+                .setMaxAliasesForCollections(limits.maxAliases())
+                .setCodePointLimit(Math.max(limits.maxBytes(), 1))
+                .build();
+        try {
+            prePass(file, text, settings);
+            List<Node> docs = new ArrayList<>();
+            for (Node n : new Compose(settings).composeAllFromString(text)) {
+                if (n != null) docs.add(n);
+            }
+            return docs;
+        } catch (MarkedYamlEngineException e) {
+            Mark m = e.getProblemMark().or(e::getContextMark).orElse(null);
+            throw refuse(file, m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1, syntaxMessage(e));
+        } catch (YamlEngineException e) {
+            throw refuse(file, 1, 1, "YAML: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private void prePass(String file, String text, LoadSettings settings) throws InvalidInputException {
+        int depth = 0, documents = 0, aliases = 0;
+        for (Event ev : new Parse(settings).parseString(text)) {
+            switch (ev.getEventId()) {
+                case MappingStart, SequenceStart -> {
+                    if (++depth > limits.maxDepth()) throw refuseAt(file, ev.getStartMark(),
+                            "nesting deeper than " + limits.maxDepth() + " levels");
+                }
+                case MappingEnd, SequenceEnd -> depth--;
+                case DocumentStart -> {
+                    if (++documents > limits.maxDocuments()) throw refuseAt(file, ev.getStartMark(),
+                            "more than " + limits.maxDocuments() + " documents in one file");
+                }
+                case Alias -> {
+                    if (++aliases > limits.maxAliases()) throw refuseAt(file, ev.getStartMark(),
+                            "more than " + limits.maxAliases() + " aliases; refusing a possible YAML bomb");
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private static String syntaxMessage(MarkedYamlEngineException e) {
+        String problem = e.getProblem() == null ? "" : e.getProblem();
+        if (problem.contains("'\\t'") || problem.contains("\t")) {
+            return "YAML syntax: tab character where indentation or a token is expected (YAML allows spaces only)";
+        }
+        String ctx = e.getContext() == null ? "" : e.getContext() + ": ";
+        return "YAML syntax: " + ctx + firstLine(problem);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "malformed input";
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+
+    private static String decodeUtf8(String file, byte[] bytes) throws InvalidInputException {
+        int start = bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB && (bytes[2] & 0xff) == 0xBF ? 3 : 0;
+        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
+        try {
+            String text = dec.decode(in).toString();
+            int nul = text.indexOf('\0');
+            if (nul >= 0) {
+                int[] lc = lineColumn(text, nul);
+                throw refuse(file, lc[0], lc[1], "NUL byte: this is not a text file");
+            }
+            return text;
+        } catch (MalformedInputException e) {
+            int bad = in.position();
+            String before = new String(bytes, start, bad - start, StandardCharsets.UTF_8);
+            int[] lc = lineColumn(before, before.length());
+            throw refuse(file, lc[0], lc[1], String.format("not valid UTF-8 (byte 0x%02X at offset %d); policies must be UTF-8", bytes[bad] & 0xff, bad));
+        } catch (CharacterCodingException e) {
+            throw refuse(file, 1, 1, "not valid UTF-8");
+        }
+    }
+
+    private static int[] lineColumn(String text, int upTo) {
+        int line = 1, col = 1;
+        for (int i = 0; i < upTo; i++) {
+            if (text.charAt(i) == '\n') { line++; col = 1; } else col++;
+        }
+        return new int[] {line, col};
+    }
+
+    private static InvalidInputException refuseAt(String file, Optional<Mark> mark, String message) {
+        return refuse(file, mark.map(m -> m.getLine() + 1).orElse(1), mark.map(m -> m.getColumn() + 1).orElse(1), message);
+    }
+
+    private static InvalidInputException refuse(String file, int line, int column, String message) {
+        return new InvalidInputException(List.of(new Problem(file, line, column, "", message)));
+    }
+}
