@@ -3,6 +3,8 @@ package codes.temper.rules;
 import codes.temper.policy.PolicySet;
 import codes.temper.policy.Tier;
 import codes.temper.policy.TierMatch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,7 +14,8 @@ import java.util.function.Consumer;
 import org.kie.api.KieBase;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
-import org.kie.api.KieServices;
+import org.drools.model.Model;
+import org.drools.modelcompiler.KieBaseBuilder;
 import org.kie.api.runtime.ClassObjectFilter;
 import org.kie.api.runtime.KieSession;
 
@@ -22,7 +25,8 @@ import org.kie.api.runtime.KieSession;
  * each evaluation gets a fresh session over it. No rule text is ever read from a policy source.
  */
 public final class RuleEngine {
-    private static final String KBASE = "temper";
+    /** Written by kie-maven-plugin at build time: a version line, then the model class names. */
+    private static final String MODEL_INDEX = "META-INF/kie/codes.temper/temper-engine/drools-model";
 
     private final KieBase kieBase;
 
@@ -31,8 +35,25 @@ public final class RuleEngine {
     }
 
     private static final class Holder {
-        static final RuleEngine INSTANCE = new RuleEngine(
-                KieServices.get().getKieClasspathContainer(RuleEngine.class.getClassLoader()).getKieBase(KBASE));
+        static final RuleEngine INSTANCE = new RuleEngine(KieBaseBuilder.createKieBaseFromModel(models()));
+    }
+
+    // Instantiating the generated model classes directly skips kmodule.xml parsing and classpath
+    // scanning, which would otherwise dominate start-up.
+    private static List<Model> models() {
+        ClassLoader cl = RuleEngine.class.getClassLoader();
+        try (var in = cl.getResourceAsStream(MODEL_INDEX)) {
+            if (in == null) throw new IllegalStateException(MODEL_INDEX + " missing: the jar was built without the executable model");
+            List<Model> models = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+                if (line.isBlank() || line.startsWith("Drools-Model-Version:")) continue;
+                models.add((Model) Class.forName(line.strip(), true, cl).getDeclaredConstructor().newInstance());
+            }
+            if (models.isEmpty()) throw new IllegalStateException(MODEL_INDEX + " lists no rule model");
+            return models;
+        } catch (IOException | ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load the rule model: " + e, e);
+        }
     }
 
     /** The process-wide engine; the first call builds the rule base. */
@@ -49,19 +70,21 @@ public final class RuleEngine {
     }
 
     public Decision evaluate(PolicySet policy, NodeFact node, List<PodFact> pods) {
-        return evaluate(policy, node, pods, rule -> { });
+        return evaluate(policy, node, pods, null);
     }
 
     /** As {@link #evaluate(PolicySet, NodeFact, List)}, telling {@code firedRule} each rule that fires. */
     public Decision evaluate(PolicySet policy, NodeFact node, List<PodFact> pods, Consumer<String> firedRule) {
         KieSession session = kieBase.newKieSession();
         try {
-            session.addEventListener(new DefaultAgendaEventListener() {
-                @Override
-                public void afterMatchFired(AfterMatchFiredEvent event) {
-                    firedRule.accept(event.getMatch().getRule().getName());
-                }
-            });
+            if (firedRule != null) {
+                session.addEventListener(new DefaultAgendaEventListener() {
+                    @Override
+                    public void afterMatchFired(AfterMatchFiredEvent event) {
+                        firedRule.accept(event.getMatch().getRule().getName());
+                    }
+                });
+            }
             session.insert(node);
             session.insert(policy.tierPolicy());
             for (Tier t : policy.tierPolicy().tiers()) {

@@ -1,0 +1,43 @@
+package codes.temper.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code temper} command line. Exit codes: 0 ok, 1 invalid input or failed check, 2 usage. */
+@Command(name = "temper", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Kernel-level CPU QoS tiers for Kubernetes nodes.",
+        subcommands = {PlanCommand.class, ValidateCommand.class, TestCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs one command with the given streams; never throws, never prints a stack trace. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("temper: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (System.getenv("TEMPER_DEBUG") != null) e.printStackTrace(cmd.getErr());
+            return 1;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"temper " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package codes.temper.cli;
+
+import codes.temper.rules.Assignment;
+import codes.temper.rules.Decision;
+import codes.temper.rules.TierCeiling;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The {@code temper plan} output: the JSON shape of DESIGN.md ("Decisions"), and a table for people. */
+record PlanView(String node, String policyRevision, DecisionView decision, List<TierView> tiers,
+                List<AssignmentView> assignments, List<String> warnings) {
+
+    record DecisionView(String mode, List<String> reasons) {}
+
+    record CeilingView(double cpus, String source, String note) {}
+
+    record TierView(String name, int rank, CeilingView ceiling, int pods, int sliceMs, boolean preempt) {}
+
+    record AssignmentView(String namespace, String name, String uid, String qosClass, long priority,
+                          String priorityClassName, String phase, boolean terminating, String tier,
+                          String rule, String because, String cgroup) {}
+
+    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    static PlanView of(Decision d, String revision) {
+        return new PlanView(d.node(), revision,
+                new DecisionView(d.mode().mode().wire(), d.mode().reasons()),
+                d.tiers().stream().map(t -> new TierView(t.name(), t.rank(), ceiling(t.ceiling()), t.pods(), t.sliceMs(), t.preempt())).toList(),
+                d.assignments().stream().map(PlanView::assignment).toList(),
+                d.warnings());
+    }
+
+    private static CeilingView ceiling(TierCeiling c) {
+        return c == null ? null : new CeilingView(Math.round(c.cpus() * 10_000) / 10_000.0, c.source(), c.note());
+    }
+
+    private static AssignmentView assignment(Assignment a) {
+        var p = a.pod();
+        return new AssignmentView(p.namespace(), p.name(), p.uid(), p.qosClass().name(), p.priority(),
+                p.priorityClassName(), p.phase(), p.terminating(), a.tier(), a.rule(), a.because(), p.cgroup());
+    }
+
+    String json() {
+        return JSON.writeValueAsString(this);
+    }
+
+    void table(PrintWriter out) {
+        out.printf("node %s   mode %s   policy %s%n", node, decision.mode(), policyRevision);
+        decision.reasons().forEach(r -> out.println("  reason: " + r));
+        warnings.forEach(w -> out.println("  warning: " + w));
+        out.println();
+        out.printf("%-4s %-14s %9s  %-15s %5s %8s %8s%n", "RANK", "TIER", "CPUS", "CEILING", "PODS", "SLICEMS", "PREEMPT");
+        for (TierView t : tiers) {
+            out.printf(Locale.ROOT, "%-4d %-14s %9.3f  %-15s %5d %8d %8s%n", t.rank(), t.name(),
+                    t.ceiling() == null ? 0.0 : t.ceiling().cpus(), t.ceiling() == null ? "?" : t.ceiling().source(),
+                    t.pods(), t.sliceMs(), t.preempt() ? "yes" : "no");
+        }
+        out.println();
+        int w = Math.max(20, assignments.stream().mapToInt(a -> a.namespace().length() + a.name().length() + 1).max().orElse(0));
+        out.printf("%-" + w + "s %-10s %11s  %-10s  %-28s  %s%n", "POD", "QOS", "PRIORITY", "TIER", "RULE", "CGROUP");
+        for (AssignmentView a : assignments) {
+            out.printf("%-" + w + "s %-10s %11d  %-10s  %-28s  %s%n", a.namespace() + "/" + a.name(), a.qosClass(),
+                    a.priority(), a.tier(), a.rule(), a.cgroup());
+        }
+        out.flush();
+    }
+}
