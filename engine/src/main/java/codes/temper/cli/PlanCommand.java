@@ -34,9 +34,6 @@ final class PlanCommand implements Callable<Integer> {
             description = "The kubelet's cgroup driver, for pod cgroup paths (default: ${DEFAULT-VALUE}).")
     CgroupDriver cgroupDriver;
 
-    @Option(names = "--print-peak-rss", hidden = true, description = "Print this process's peak RSS to stderr (for bench).")
-    boolean printPeakRss;
-
     @Override
     public Integer call() {
         PlanInputs in;
@@ -51,7 +48,6 @@ final class PlanCommand implements Callable<Integer> {
         if (output == Output.json) out.println(view.json());
         else view.table(out);
         out.flush();
-        if (printPeakRss) spec.commandLine().getErr().println("peak-rss-kib " + BenchCommand.peakRssKiB());
         return 0;
     }
 }
