@@ -29,7 +29,7 @@ public final class PolicyParser {
     /** The scheduler keeps per-tier state in fixed-size arrays; see bpf/. */
     public static final int MAX_TIERS = 16;
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern CPUS = Pattern.compile("(\\d+(?:\\.\\d+)?)(%?)");
+    private static final Pattern CPUS = Pattern.compile("(-?\\d+(?:\\.\\d+)?)(%?)");
 
     private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");
     private static final Set<String> METADATA = Set.of("name", "labels", "annotations");

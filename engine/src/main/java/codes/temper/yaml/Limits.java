@@ -15,6 +15,10 @@ public record Limits(int maxBytes, int maxDocuments, int maxDepth, int maxAliase
     /** Policy files: small, hand-written. */
     public static final Limits POLICY = new Limits(1 << 20, 64, 32, 32, 100_000);
 
-    /** kubectl snapshots: a full node's pods as YAML run to a few MB; 10,000 pods to ~100 MB. */
-    public static final Limits SNAPSHOT = new Limits(512 << 20, 4, 64, 1_000, 50_000_000);
+    /**
+     * kubectl snapshots: a full node's pods as YAML run to a few MB; 10,000 pods to ~100 MB.
+     * kubectl (and JSON) never write aliases, and a 1 KB alias bomb would otherwise be read up to
+     * the node bound, gigabytes of heap: no aliases at all.
+     */
+    public static final Limits SNAPSHOT = new Limits(512 << 20, 4, 64, 0, 50_000_000);
 }

@@ -22,12 +22,14 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 public final class NodeReader {
     private final String file;
     private final List<Problem> problems;
+    private final int maxNodes;
     private long budget;
 
     public NodeReader(String file, List<Problem> problems, Limits limits) {
         this.file = file;
         this.problems = problems;
-        this.budget = limits.maxNodes();
+        this.maxNodes = limits.maxNodes();
+        this.budget = maxNodes;
     }
 
     public String file() {
@@ -52,7 +54,10 @@ public final class NodeReader {
 
     private boolean spend(Node at) {
         if (--budget >= 0) return true;
-        if (budget == -1) problem(at, "", "document expands to too many nodes (aliases?); refusing it");
+        // Reported for the whole file: where the count ran out (inside the anchored node that is
+        // followed again and again) is not where anything is wrong.
+        if (budget == -1) problems.add(new Problem(file, 1, 1, "",
+                "more than " + maxNodes + " nodes to read once aliases are followed; refusing a possible YAML bomb"));
         return false;
     }
 

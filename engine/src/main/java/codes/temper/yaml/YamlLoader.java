@@ -56,8 +56,7 @@ public final class YamlLoader {
             }
             return docs;
         } catch (MarkedYamlEngineException e) {
-            Mark m = e.getProblemMark().or(e::getContextMark).orElse(null);
-            throw refuse(file, m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1, syntaxMessage(e));
+            throw syntaxError(file, e);
         } catch (YamlEngineException e) {
             throw refuse(file, 1, 1, "YAML: " + firstLine(e.getMessage()));
         }
@@ -77,21 +76,51 @@ public final class YamlLoader {
                             "more than " + limits.maxDocuments() + " documents in one file");
                 }
                 case Alias -> {
-                    if (++aliases > limits.maxAliases()) throw refuseAt(file, ev.getStartMark(),
-                            "more than " + limits.maxAliases() + " aliases; refusing a possible YAML bomb");
+                    if (++aliases > limits.maxAliases()) throw refuseAt(file, ev.getStartMark(), limits.maxAliases() == 0
+                            ? "aliases (*name) are not accepted in this input; refusing a possible YAML bomb"
+                            : "more than " + limits.maxAliases() + " aliases; refusing a possible YAML bomb");
                 }
                 default -> { }
             }
         }
     }
 
-    private static String syntaxMessage(MarkedYamlEngineException e) {
-        String problem = e.getProblem() == null ? "" : e.getProblem();
-        if (problem.contains("'\\t'") || problem.contains("\t")) {
-            return "YAML syntax: tab character where indentation or a token is expected (YAML allows spaces only)";
+    /**
+     * Locates a syntax error where the mistake most likely is, and names the other end. A scanner
+     * error ("while scanning a quoted scalar", "... a simple key") is noticed at the end of the file
+     * or on a later line, so it is reported where the token began; a parser error is reported where
+     * it was noticed, naming where the enclosing collection began.
+     */
+    private static InvalidInputException syntaxError(String file, MarkedYamlEngineException e) {
+        String problem = firstLine(e.getProblem());
+        if (problem.contains("\\t") || problem.contains("\t")) {
+            Mark m = e.getProblemMark().or(e::getContextMark).orElse(null);
+            return refuse(file, m, "YAML syntax: tab character where indentation or a token is expected (YAML allows spaces only)");
         }
-        String ctx = e.getContext() == null ? "" : e.getContext() + ": ";
-        return "YAML syntax: " + ctx + firstLine(problem);
+        String context = e.getContext() == null || e.getContext().isBlank() ? null : e.getContext().strip();
+        Mark problemMark = e.getProblemMark().orElse(null), contextMark = e.getContextMark().orElse(null);
+        if (problemMark == null || contextMark == null || context == null) {
+            Mark m = problemMark != null ? problemMark : contextMark;
+            return refuse(file, m, "YAML syntax: " + (context == null ? "" : context + ": ") + problem + hint(context, problem));
+        }
+        boolean sameSpot = problemMark.getLine() == contextMark.getLine() && problemMark.getColumn() == contextMark.getColumn();
+        if (context.startsWith("while scanning")) {
+            return refuse(file, contextMark, "YAML syntax: " + context + ": " + problem
+                    + (sameSpot ? "" : " at " + lineColumn(problemMark)) + hint(context, problem));
+        }
+        return refuse(file, problemMark, "YAML syntax: " + context + (sameSpot ? "" : " started at " + lineColumn(contextMark))
+                + ": " + problem + hint(context, problem));
+    }
+
+    private static String hint(String context, String problem) {
+        if (problem.contains("expected <block end>")) return "; check the indentation of this line";
+        if (problem.contains("could not find expected ':'")) return "; a key needs a colon and a space after it";
+        if (context != null && context.contains("quoted scalar") && problem.contains("end of stream")) return "; is a closing quote missing?";
+        return "";
+    }
+
+    private static String lineColumn(Mark m) {
+        return "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1);
     }
 
     private static String firstLine(String s) {
@@ -134,6 +163,10 @@ public final class YamlLoader {
 
     private static InvalidInputException refuseAt(String file, Optional<Mark> mark, String message) {
         return refuse(file, mark.map(m -> m.getLine() + 1).orElse(1), mark.map(m -> m.getColumn() + 1).orElse(1), message);
+    }
+
+    private static InvalidInputException refuse(String file, Mark m, String message) {
+        return refuse(file, m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1, message);
     }
 
     private static InvalidInputException refuse(String file, int line, int column, String message) {
