@@ -27,7 +27,14 @@ public final class Main {
             if (System.getenv("TEMPER_DEBUG") != null) e.printStackTrace(cmd.getErr());
             return 1;
         });
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // Inputs are bounded so this should not happen; if it does, say so in one line.
+            err.println("temper: out of memory (" + e.getMessage() + "); raise -Xmx with TEMPER_JAVA_OPTS");
+            code = 1;
+        }
         out.flush();
         err.flush();
         return code;

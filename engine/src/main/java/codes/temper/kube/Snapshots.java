@@ -115,8 +115,10 @@ public final class Snapshots {
                 throw new InvalidInputException(List.of(new Problem(file.toString(), 1, 1, "", "file larger than " + Limits.SNAPSHOT.maxBytes() + " bytes")));
             }
             return Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InvalidInputException(List.of(new Problem(file.toString(), 1, 1, "", "no such file")));
         } catch (IOException e) {
-            throw new InvalidInputException(List.of(new Problem(file.toString(), 1, 1, "", "cannot read: " + e)));
+            throw new InvalidInputException(List.of(new Problem(file.toString(), 1, 1, "", "cannot read: " + e.getMessage())));
         }
     }
 }
