@@ -56,15 +56,17 @@ public final class PodFacts {
     }
 
     // Guaranteed: every container sets cpu and memory limits, and requests (defaulted to limits)
-    // equal them. BestEffort: no container sets any cpu or memory request or limit.
+    // equal them. BestEffort: no container sets any cpu or memory request or limit. As in the API
+    // server, a zero quantity counts as not set.
     private static QosClass classify(List<ResourceRequirements> rs) {
         boolean any = false, guaranteed = true;
         for (ResourceRequirements r : rs) {
             for (String res : List.of("cpu", "memory")) {
                 Quantity limit = r.getLimits() == null ? null : r.getLimits().get(res);
                 Quantity request = r.getRequests() == null ? null : r.getRequests().get(res);
-                if (limit != null || request != null) any = true;
-                if (limit == null) guaranteed = false;
+                boolean hasLimit = limit != null && amount(limit).signum() > 0;
+                if (hasLimit || (request != null && amount(request).signum() > 0)) any = true;
+                if (!hasLimit) guaranteed = false;
                 else if (request != null && amount(request).compareTo(amount(limit)) != 0) guaranteed = false;
             }
         }

@@ -141,7 +141,7 @@ public final class NodeReader {
     }
 
     /**
-     * Plain Java values (Map, List, String, Long/BigDecimal, Boolean, null) for handing a subtree to
+     * Plain Java values (Map, List, String, Integer/Long/BigDecimal, Boolean, null) for handing a subtree to
      * a data binder. Duplicate keys are reported; the budget bounds alias expansion.
      */
     public Object toJava(Node n, String field) {
@@ -170,7 +170,12 @@ public final class NodeReader {
         if (tag.equals(Tag.NULL)) return null;
         if (tag.equals(Tag.BOOL)) return Boolean.parseBoolean(v.toLowerCase());
         try {
-            if (tag.equals(Tag.INT)) return Long.decode(v.replace("0o", "0").replace("+", ""));
+            if (tag.equals(Tag.INT)) {
+                // An Integer when it fits, as a JSON parser yields: fabric8's IntOrString (probe and
+                // container ports) accepts only Integer or String and rejects a Long.
+                long l = Long.decode(v.replace("0o", "0").replace("+", ""));
+                return l == (int) l ? (Object) (int) l : (Object) l;
+            }
             if (tag.equals(Tag.FLOAT)) return new BigDecimal(v);
         } catch (NumberFormatException e) {
             return v;
