@@ -81,8 +81,9 @@ public final class PodFacts {
      * no limit (the pod is unbounded).
      */
     public static long cpuLimitMillis(PodSpec spec) {
-        if (spec.getResources() != null && spec.getResources().getLimits() != null && spec.getResources().getLimits().get("cpu") != null) {
-            return millis(spec.getResources().getLimits().get("cpu"));
+        if (spec.getResources() != null && spec.getResources().getLimits() != null) {
+            long podLevel = limitMillis(spec.getResources().getLimits().get("cpu"));
+            if (podLevel >= 0) return podLevel;
         }
         long sidecars = 0, initPeak = 0;
         for (Container c : spec.getInitContainers()) {
@@ -109,8 +110,13 @@ public final class PodFacts {
 
     private static long millis(Container c) {
         var r = c.getResources();
-        Quantity q = r == null || r.getLimits() == null ? null : r.getLimits().get("cpu");
-        return q == null ? -1 : millis(q);
+        return limitMillis(r == null || r.getLimits() == null ? null : r.getLimits().get("cpu"));
+    }
+
+    // The kubelet writes no CFS quota for a zero CPU limit (cpu.max stays "max"), so zero is no limit.
+    private static long limitMillis(Quantity q) {
+        long m = q == null ? 0 : millis(q);
+        return m > 0 ? m : -1;
     }
 
     static long millis(Quantity q) {

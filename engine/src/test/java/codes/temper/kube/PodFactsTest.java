@@ -248,6 +248,13 @@ class PodFactsTest {
         }
 
         @Test
+        void aZeroCpuLimitIsNoLimit() {
+            // The kubelet writes no quota for a zero limit: the pod is unbounded, not capped at 0.
+            assertThat(PodFacts.cpuLimitMillis(spec(List.of(), List.of(c("a", null, "cpu=0"))))).isEqualTo(-1);
+            assertThat(PodFacts.cpuLimitMillis(spec(List.of(), List.of(c("a", null, "cpu=1"), c("b", null, "cpu=0m"))))).isEqualTo(-1);
+        }
+
+        @Test
         void sidecarWithoutLimitMakesThePodUnbounded() {
             PodSpec s = spec(List.of(sidecar("proxy", "cpu=100m", null)), List.of(c("app", null, "cpu=1")));
             assertThat(PodFacts.cpuLimitMillis(s)).isEqualTo(-1);
