@@ -2,10 +2,7 @@ package codes.temper.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,20 +99,15 @@ class CliTest {
         pods = Files.writeString(tmp.resolve("pods.yaml"), PODS);
     }
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    static void assertNoStackTrace(Run r) {
+    static void assertNoStackTrace(CliRun r) {
         assertThat(r.out() + r.err()).doesNotContain("\tat ").doesNotContainPattern("[A-Za-z]Error\\b");
     }
 
-    Run plan(String... extra) {
+    CliRun plan(String... extra) {
         List<String> args = new ArrayList<>(List.of("plan", "--policies", DEFAULT_POLICIES.toString(),
                 "--pods", pods.toString(), "--node", node.toString()));
         args.addAll(List.of(extra));
@@ -132,7 +124,7 @@ class CliTest {
 
     @Test
     void planPrintsTheDesignJsonShape() {
-        Run r = plan("--output", "json");
+        CliRun r = plan("--output", "json");
         assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(0);
         assertThat(r.err()).isEmpty();
         JsonNode p = JsonMapper.builder().build().readTree(r.out());
@@ -191,7 +183,7 @@ class CliTest {
 
     @Test
     void planTablePrintsHeaders() {
-        Run r = plan("--output", "table");
+        CliRun r = plan("--output", "table");
         assertThat(r.code()).isEqualTo(0);
         List<String> lines = r.out().lines().toList();
         assertThat(lines.getFirst()).startsWith("node node-a").contains("mode attach");
@@ -203,7 +195,7 @@ class CliTest {
 
     @Test
     void cgroupfsDriverChangesTheCgroupPaths() {
-        Run r = plan("--output", "json", "--cgroup-driver", "cgroupfs");
+        CliRun r = plan("--output", "json", "--cgroup-driver", "cgroupfs");
         assertThat(r.code()).isEqualTo(0);
         Map<String, JsonNode> a = assignmentsByName(JsonMapper.builder().build().readTree(r.out()));
         assertThat(a.get("kube-system/kube-proxy-x7k2p").get("cgroup").asString()).isEqualTo("kubepods/burstable/pod" + PROXY_UID);
@@ -215,7 +207,7 @@ class CliTest {
     void planWithABrokenPolicyExitsOneWithTheLocation() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("policies"));
         Files.copy(CORPUS.resolve("27-duplicate-tier-names.yaml"), dir.resolve("tiers.yaml"));
-        Run r = run("plan", "--policies", dir.toString(), "--pods", pods.toString(), "--node", node.toString(), "--output", "json");
+        CliRun r = run("plan", "--policies", dir.toString(), "--pods", pods.toString(), "--node", node.toString(), "--output", "json");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo(dir.resolve("tiers.yaml") + ":23:11: spec.tiers[3].name: duplicate tier \"normal\" (first at line 19)\n"
@@ -227,7 +219,7 @@ class CliTest {
     @Test
     void planWithAMissingPodsFileExitsOneWithTheFileNamed() {
         Path missing = tmp.resolve("no-such-pods.yaml");
-        Run r = run("plan", "--policies", DEFAULT_POLICIES.toString(), "--pods", missing.toString(), "--node", node.toString());
+        CliRun r = run("plan", "--policies", DEFAULT_POLICIES.toString(), "--pods", missing.toString(), "--node", node.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).startsWith(missing + ":1:1: no such file").endsWith("1 problem(s) found\n");
@@ -244,7 +236,7 @@ class CliTest {
                 - metadata: {name: web, namespace: default, uid: aaaaaaaa-0000-0000-0000-000000000001
                   spec: {nodeName: node-a}
                 """);
-        Run r = plan();
+        CliRun r = plan();
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).matches("\\Q" + pods + "\\E:\\d+:\\d+: YAML syntax: while parsing a flow mapping started at line 4, column 13: .*\n"
@@ -256,7 +248,7 @@ class CliTest {
     @Test
     void planWithSomethingElseThanPodsExitsOneWithTheLocation() throws IOException {
         Files.writeString(pods, NODE);
-        Run r = plan();
+        CliRun r = plan();
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo(pods + ":2:7: kind: expected List, PodList or Pod, got \"Node\"\n1 problem(s) found\n");
     }
@@ -298,7 +290,7 @@ class CliTest {
     @Test
     void testCommandReportsPassAndFailWithADiff() throws IOException {
         Path dir = fixture(TEST_HEADER + FAILING_CASE);
-        Run r = run("test", dir.toString());
+        CliRun r = run("test", dir.toString());
         assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(1);
         List<String> lines = r.out().lines().toList();
         assertThat(lines).contains("PASS default-tiers: system pods are critical");
@@ -311,7 +303,7 @@ class CliTest {
     @Test
     void testCommandExitsZeroWhenAllPass() throws IOException {
         Path dir = fixture(TEST_HEADER);
-        Run r = run("test", dir.toString());
+        CliRun r = run("test", dir.toString());
         assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(0);
         assertThat(r.out().lines().toList()).containsExactly("PASS default-tiers: system pods are critical", "1 passed, 0 failed");
     }
@@ -320,7 +312,7 @@ class CliTest {
     void testCommandWithABrokenPolicyExitsOneWithTheLocation() throws IOException {
         Path dir = fixture(TEST_HEADER);
         Files.copy(CORPUS.resolve("39-qosclass-lowercase.yaml"), dir.resolve("tiers.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Run r = run("test", dir.toString());
+        CliRun r = run("test", dir.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).startsWith(dir.resolve("tiers.yaml") + ":30:17: spec.tiers[4].match[1].qosClass:");
         assertThat(r.out()).doesNotContain("PASS");
@@ -330,7 +322,7 @@ class CliTest {
 
     @Test
     void unknownCommandExitsTwo() {
-        Run r = run("frobnicate");
+        CliRun r = run("frobnicate");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("frobnicate");
         assertNoStackTrace(r);
@@ -338,14 +330,14 @@ class CliTest {
 
     @Test
     void noCommandExitsTwo() {
-        Run r = run();
+        CliRun r = run();
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("Usage: temper");
     }
 
     @Test
     void missingRequiredOptionExitsTwo() {
-        Run r = run("plan", "--policies", DEFAULT_POLICIES.toString(), "--node", node.toString());
+        CliRun r = run("plan", "--policies", DEFAULT_POLICIES.toString(), "--node", node.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--pods");
         assertNoStackTrace(r);
@@ -353,7 +345,7 @@ class CliTest {
 
     @Test
     void badOptionValueExitsTwo() {
-        Run r = plan("--output", "yaml");
+        CliRun r = plan("--output", "yaml");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--output");
         assertThat(r.out()).isEmpty();

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import codes.temper.cli.Main;
+import codes.temper.cli.CliRun;
 import codes.temper.yaml.InvalidInputException;
 import codes.temper.yaml.Problem;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,13 +97,8 @@ class BrokenPolicyCorpusTest {
         return dir;
     }
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     static void assertNoStackTrace(String text) {
@@ -147,7 +140,7 @@ class BrokenPolicyCorpusTest {
     @MethodSource("cases")
     void validateExitsOneAndPrintsEveryProblemLocated(Expected e, @TempDir Path tmp) throws IOException {
         Path dir = revisionDir(e, tmp);
-        Run r = run("validate", dir.toString());
+        CliRun r = run("validate", dir.toString());
 
         assertThat(r.code()).as("exit code; stderr:\n%s", r.err()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
@@ -173,7 +166,7 @@ class BrokenPolicyCorpusTest {
         Path dir = Files.createDirectories(tmp.resolve("policies"));
         for (String n : names) Files.copy(CORPUS.resolve(n), dir.resolve(n));
 
-        Run r = run("validate", dir.toString());
+        CliRun r = run("validate", dir.toString());
 
         assertThat(r.code()).isEqualTo(1);
         assertNoStackTrace(r.err());
@@ -198,7 +191,7 @@ class BrokenPolicyCorpusTest {
         Path dir = Files.createDirectories(tmp.resolve("big"));
         Files.write(dir.resolve("tiers.yaml"), big);
 
-        Run r = run("validate", dir.toString());
+        CliRun r = run("validate", dir.toString());
         assertThat(r.code()).isEqualTo(1);
         assertNoStackTrace(r.err());
         assertThat(r.err()).isEqualTo(dir.resolve("tiers.yaml") + ":1:1: file is 1048577 bytes; the limit is 1048576\n1 problem(s) found\n");
@@ -211,7 +204,7 @@ class BrokenPolicyCorpusTest {
 
     @Test
     void theDefaultPoliciesValidate() {
-        Run r = run("validate", DEFAULT_POLICIES.toString());
+        CliRun r = run("validate", DEFAULT_POLICIES.toString());
         assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(0);
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).startsWith("ok: 2 file(s); TierPolicy default with tiers [critical, high, normal, low, background]; 1 exclusion(s); sha256:");
