@@ -88,16 +88,10 @@ public final class PodFacts {
         long sidecars = 0, initPeak = 0;
         for (Container c : spec.getInitContainers()) {
             long l = millis(c);
-            boolean sidecar = "Always".equals(c.getRestartPolicy());
-            if (sidecar) {
-                if (l < 0) return -1;
-                sidecars += l;
-            } else if (l >= 0) {
-                initPeak = Math.max(initPeak, sidecars + l);
-            }
-            // A regular init container without a limit runs alone before the app starts; the
-            // kubelet then leaves the pod cgroup unbounded too.
-            else return -1;
+            // Any container without a limit, sidecar or not, leaves the pod cgroup unbounded.
+            if (l < 0) return -1;
+            if ("Always".equals(c.getRestartPolicy())) sidecars += l;
+            else initPeak = Math.max(initPeak, sidecars + l);
         }
         long app = sidecars;
         for (Container c : spec.getContainers()) {
