@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Downloads the current Debian sid cloud kernel (built with CONFIG_SCHED_CLASS_EXT=y) into
+# $TEMPER_KERNEL_DIR (default bpf/.kernel) without installing anything on the host, and extracts
+# the uncompressed ELF vmlinux (for its BTF) next to the bzImage. Prints the kernel directory.
+#
+# Debian's bookworm and trixie kernels lack sched_ext; sid's has it. sid is reached through the
+# same Debian registry with a private sources list and lists directory (see shared KERNEL-LAB.md).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="${TEMPER_KERNEL_DIR:-$here/.kernel}"
+mkdir -p "$out/apt/lists/partial" "$out/apt/archives/partial"
+echo "deb http://deb.debian.org/debian sid main" > "$out/apt/sources.list"
+apt_opts=(-o Dir::Etc::SourceList="$out/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+          -o Dir::State::Lists="$out/apt/lists" -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
+          -o Dir::Cache::Archives="$out/apt/archives" -o APT::Get::List-Cleanup=0)
+
+if [[ ! -f "$out/vmlinux" || ! -f "$out/vmlinuz" ]]; then
+  apt-get "${apt_opts[@]}" update -qq >&2
+  # Versions in sid move: take the newest linux-binary-*-cloud-amd64 the index lists today.
+  pkg=$(apt-cache "${apt_opts[@]}" search --names-only '^linux-binary-[0-9.]+.*-cloud-amd64$' \
+        | awk '{print $1}' | sort -V | tail -n 1)
+  [[ -n "$pkg" ]] || { echo "fetch-kernel: no linux-binary-*-cloud-amd64 in sid" >&2; exit 1; }
+  echo "fetch-kernel: $pkg" >&2
+  # apt's download sandbox user cannot write here; root downloads directly, which apt notes.
+  (cd "$out" && apt-get "${apt_opts[@]}" -o APT::Sandbox::User=root download "$pkg" >&2)
+  rm -rf "$out/root" && mkdir -p "$out/root"
+  dpkg-deb -x "$out"/"$pkg"_*.deb "$out/root"
+  vmlinuz=$(find "$out/root" -name vmlinuz -o -name 'vmlinuz-*' | head -n 1)
+  [[ -n "$vmlinuz" ]] || { echo "fetch-kernel: no vmlinuz in $pkg" >&2; exit 1; }
+  cp "$vmlinuz" "$out/vmlinuz"
+  # The bzImage carries a zstd-compressed ELF: it starts at the first zstd magic 28 b5 2f fd.
+  off=$(LC_ALL=C grep -obUaP '\x28\xb5\x2f\xfd' "$out/vmlinuz" | head -n 1 | cut -d: -f1)
+  # zstd complains about the bytes after the frame (the rest of the bzImage); the ELF is whole.
+  tail -c +"$((off + 1))" "$out/vmlinuz" | zstd -dc 2>/dev/null > "$out/vmlinux.tmp" || true
+  [[ "$(head -c 4 "$out/vmlinux.tmp" | od -An -tx1 | tr -d ' ')" == 7f454c46 ]] \
+    || { echo "fetch-kernel: no ELF vmlinux inside $out/vmlinuz" >&2; exit 1; }
+  mv "$out/vmlinux.tmp" "$out/vmlinux"
+  # The package carries no config; the kernel's own BTF tells whether sched_ext is built in.
+  bpftool btf dump file "$out/vmlinux" format raw > "$out/btf.txt"
+  grep -q "STRUCT 'sched_ext_ops'" "$out/btf.txt" \
+    || { echo "fetch-kernel: $pkg has no sched_ext (no struct sched_ext_ops in its BTF)" >&2; exit 1; }
+  echo "$pkg" > "$out/package"
+fi
+echo "$out"
