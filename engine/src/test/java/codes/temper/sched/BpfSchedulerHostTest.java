@@ -1,0 +1,49 @@
+package codes.temper.sched;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bindings against the real libbpf and the real object file, on a host without sched_ext:
+ * opening parses the ELF for real; loading must fail cleanly, naming the call and errno. Runs
+ * where bpf/build.sh has built the object and libbpf.so.1 is installed (CI installs both).
+ */
+class BpfSchedulerHostTest {
+    static final Path OBJECT = Path.of("../bpf/.build/temper.bpf.o");
+
+    @Test
+    void opensTheObjectAndFindsTheContractMaps() throws Exception {
+        assumeTrue(BpfScheduler.libbpfAvailable() && Files.exists(OBJECT), "libbpf.so.1 and bpf/.build/temper.bpf.o needed");
+        try (BpfScheduler s = BpfScheduler.open(OBJECT)) {
+            for (String map : new String[] {"pod_tiers", "tiers", "tier_stats", "exit_info", "temper_ops"}) {
+                assertThat(s.hasMap(map)).as(map).isTrue();
+            }
+            assertThat(s.hasMap("no_such_map")).isFalse();
+            assertThat(s.attached()).isFalse();
+        }
+    }
+
+    @Test
+    void aMissingObjectIsAnErrnoNotACrash() {
+        assumeTrue(BpfScheduler.libbpfAvailable(), "libbpf.so.1 needed");
+        assertThatThrownBy(() -> BpfScheduler.open(Path.of("/nonexistent/temper.bpf.o")))
+                .isInstanceOf(BpfException.class)
+                .hasMessageContaining("bpf_object__open_file(/nonexistent/temper.bpf.o)")
+                .hasMessageContaining("ENOENT");
+    }
+
+    @Test
+    void loadingWithoutSchedExtFailsCleanly() throws Exception {
+        assumeTrue(BpfScheduler.libbpfAvailable() && Files.exists(OBJECT), "libbpf.so.1 and bpf/.build/temper.bpf.o needed");
+        assumeTrue(!Files.exists(Path.of("/sys/kernel/sched_ext")), "this host has sched_ext; the lab covers loading");
+        try (BpfScheduler s = BpfScheduler.open(OBJECT)) {
+            assertThatThrownBy(s::load).isInstanceOf(BpfException.class).hasMessageStartingWith("bpf_object__load failed: errno ");
+            assertThat(s.attached()).isFalse();
+        }
+    }
+}
