@@ -27,6 +27,22 @@ public final class BpfScheduler implements AutoCloseable {
         this.object = object;
     }
 
+    /** A downcall; invokeExact declares Throwable, which here only ever means a binding bug. */
+    @FunctionalInterface
+    private interface Native<T> {
+        T call() throws Throwable;
+    }
+
+    private static <T> T call(Native<T> c) throws BpfException {
+        try {
+            return c.call();
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("libbpf binding failed: " + t, t);
+        }
+    }
+
     public static boolean libbpfAvailable() {
         return LibBpf.available();
     }
@@ -35,36 +51,26 @@ public final class BpfScheduler implements AutoCloseable {
     public static BpfScheduler open(Path objectFile) throws BpfException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(LibBpf.CALL_STATE);
-            MemorySegment obj = LibBpf.bpf_object__open_file(st, a.allocateFrom(objectFile.toString()), MemorySegment.NULL);
+            MemorySegment obj = call(() -> LibBpf.bpf_object__open_file(st, a.allocateFrom(objectFile.toString()), MemorySegment.NULL));
             if (obj.equals(MemorySegment.NULL)) throw new BpfException("bpf_object__open_file(" + objectFile + ")", LibBpf.errno(st));
             return new BpfScheduler(obj);
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         }
     }
 
     /** True when the object declares a map of that name (checks the object, not the kernel). */
-    public boolean hasMap(String name) {
+    public boolean hasMap(String name) throws BpfException {
         return !findMap(name).equals(MemorySegment.NULL);
     }
 
     /** Loads programs and maps into the kernel: the verifier runs here. */
     public void load() throws BpfException {
-        try {
-            int rc = LibBpf.bpf_object__load(state, object);
-            if (rc != 0) throw new BpfException("bpf_object__load", rc < 0 ? -rc : LibBpf.errno(state));
-            podTiersFd = mapFd("pod_tiers");
-            tiersFd = mapFd("tiers");
-            statsFd = mapFd("tier_stats");
-            exitFd = mapFd("exit_info");
-            cpus = LibBpf.libbpf_num_possible_cpus(state);
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        int rc = call(() -> LibBpf.bpf_object__load(state, object));
+        if (rc != 0) throw new BpfException("bpf_object__load", rc < 0 ? -rc : LibBpf.errno(state));
+        podTiersFd = mapFd("pod_tiers");
+        tiersFd = mapFd("tiers");
+        statsFd = mapFd("tier_stats");
+        exitFd = mapFd("exit_info");
+        cpus = call(() -> LibBpf.libbpf_num_possible_cpus(state));
     }
 
     public void writeTier(int index, TierConfig cfg) throws BpfException {
@@ -85,12 +91,8 @@ public final class BpfScheduler implements AutoCloseable {
     /** Removes a pod; a pod that was not mapped is not an error (the goal state holds). */
     public void unmapPod(long cgroupId) throws BpfException {
         try (Arena a = Arena.ofConfined()) {
-            int rc = LibBpf.bpf_map_delete_elem(state, podTiersFd, a.allocateFrom(ValueLayout.JAVA_LONG, cgroupId));
+            int rc = call(() -> LibBpf.bpf_map_delete_elem(state, podTiersFd, a.allocateFrom(ValueLayout.JAVA_LONG, cgroupId)));
             if (rc != 0 && LibBpf.errno(state) != 2) throw new BpfException("bpf_map_delete_elem(pod_tiers)", LibBpf.errno(state));
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         }
     }
 
@@ -112,15 +114,10 @@ public final class BpfScheduler implements AutoCloseable {
 
     /** Attaches the struct_ops: from here the kernel schedules with us. */
     public void attach() throws BpfException {
-        try {
-            MemorySegment l = LibBpf.bpf_map__attach_struct_ops(state, findMap(OPS_MAP));
-            if (l.equals(MemorySegment.NULL)) throw new BpfException("bpf_map__attach_struct_ops", LibBpf.errno(state));
-            link = l;
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        MemorySegment ops = findMap(OPS_MAP);
+        MemorySegment l = call(() -> LibBpf.bpf_map__attach_struct_ops(state, ops));
+        if (l.equals(MemorySegment.NULL)) throw new BpfException("bpf_map__attach_struct_ops", LibBpf.errno(state));
+        link = l;
     }
 
     public boolean attached() {
@@ -130,61 +127,54 @@ public final class BpfScheduler implements AutoCloseable {
     /** Destroys the link: the kernel returns every task to CFS. Idempotent. */
     public void detach() {
         if (!attached()) return;
+        MemorySegment l = link;
+        link = MemorySegment.NULL;
         try {
-            LibBpf.bpf_link__destroy(state, link);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        } finally {
-            link = MemorySegment.NULL;
+            call(() -> LibBpf.bpf_link__destroy(state, l));
+        } catch (BpfException impossible) {
+            throw new IllegalStateException(impossible);
         }
     }
 
     @Override
     public void close() {
         detach();
-        if (object != null) {
-            try {
-                LibBpf.bpf_object__close(state, object);
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            } finally {
-                object = null;
-                arena.close();
-            }
+        if (object == null) return;
+        MemorySegment o = object;
+        object = null;
+        try {
+            call(() -> {
+                LibBpf.bpf_object__close(state, o);
+                return null;
+            });
+        } catch (BpfException impossible) {
+            throw new IllegalStateException(impossible);
+        } finally {
+            arena.close();
         }
     }
 
-    private MemorySegment findMap(String name) {
+    private MemorySegment findMap(String name) throws BpfException {
         try (Arena a = Arena.ofConfined()) {
-            return LibBpf.bpf_object__find_map_by_name(state, object, a.allocateFrom(name));
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            return call(() -> LibBpf.bpf_object__find_map_by_name(state, object, a.allocateFrom(name)));
         }
     }
 
-    private int mapFd(String name) throws Throwable {
+    private int mapFd(String name) throws BpfException {
         MemorySegment m = findMap(name);
         if (m.equals(MemorySegment.NULL)) throw new BpfException("bpf_object__find_map_by_name(" + name + ")", 2);
-        return LibBpf.bpf_map__fd(state, m);
+        return call(() -> LibBpf.bpf_map__fd(state, m));
     }
 
     private void update(int fd, MemorySegment key, MemorySegment value, String what) throws BpfException {
-        try {
-            if (LibBpf.bpf_map_update_elem(state, fd, key, value, 0) != 0) throw new BpfException("bpf_map_update_elem(" + what + ")", LibBpf.errno(state));
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+        if (call(() -> LibBpf.bpf_map_update_elem(state, fd, key, value, 0)) != 0) {
+            throw new BpfException("bpf_map_update_elem(" + what + ")", LibBpf.errno(state));
         }
     }
 
     private void lookup(int fd, MemorySegment key, MemorySegment value, String what) throws BpfException {
-        try {
-            if (LibBpf.bpf_map_lookup_elem(state, fd, key, value) != 0) throw new BpfException("bpf_map_lookup_elem(" + what + ")", LibBpf.errno(state));
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+        if (call(() -> LibBpf.bpf_map_lookup_elem(state, fd, key, value)) != 0) {
+            throw new BpfException("bpf_map_lookup_elem(" + what + ")", LibBpf.errno(state));
         }
     }
 }
