@@ -100,6 +100,21 @@ struct {
 /* Per-tier use of the current window; shared by all CPUs, so updated atomically. */
 static u64 used_ns[TEMPER_MAX_TIERS + 1];
 static u64 last_served_ns[TEMPER_MAX_TIERS + 1];
+static u64 window_start_ns;
+static u64 nr_windows;
+
+/* Starts a new ceiling window when the current one is over; exactly one CPU wins the reset. */
+static void roll_window(u64 now)
+{
+	u64 start = window_start_ns;
+	u32 i;
+
+	if (now - start < WINDOW_NS || __sync_val_compare_and_swap(&window_start_ns, start, now) != start)
+		return;
+	bpf_for(i, 0, TEMPER_MAX_TIERS + 1)
+		__sync_lock_test_and_set(&used_ns[i], 0);
+	__sync_fetch_and_add(&nr_windows, 1);
+}
 
 static void stat_add(u32 tier, int field, u64 v)
 {
@@ -221,6 +236,8 @@ void BPF_STRUCT_OPS(temper_dispatch, s32 cpu, struct task_struct *prev)
 	struct temper_tier *cfg;
 	u32 i;
 
+	roll_window(now);
+
 	/* System work first: kubelet, the runtime and the agent never wait behind pods. */
 	if (serve(TEMPER_SYSTEM_TIER, now))
 		return;
@@ -276,15 +293,14 @@ void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)
 }
 
 /*
- * Each window: forget what tiers used and wake idle CPUs, because a CPU that went idle while every
- * queued tier was at its ceiling would otherwise sleep until an unrelated wakeup.
+ * Each window: roll it and wake idle CPUs, because a CPU that went idle while every queued tier
+ * was at its ceiling would otherwise sleep until an unrelated wakeup.
  */
 static int window_tick(void *map, int *key, struct bpf_timer *timer)
 {
 	u32 i, nr = scx_bpf_nr_cpu_ids();
 
-	bpf_for(i, 0, TEMPER_MAX_TIERS + 1)
-		__sync_lock_test_and_set(&used_ns[i], 0);
+	roll_window(bpf_ktime_get_ns());
 	bpf_for(i, 0, MAX_CPUS) {
 		if (i >= nr)
 			break;
@@ -335,6 +351,12 @@ struct sched_ext_ops temper_ops = {
 	.stopping	= (void *)temper_stopping,
 	.init		= (void *)temper_init,
 	.exit		= (void *)temper_exit,
+	/*
+	 * Without ENQ_LAST the kernel keeps running a task whose slice ended when dispatch finds
+	 * nothing else, which would let a tier at its ceiling run on; with it, that task comes back
+	 * through enqueue and waits for the next window like the rest of its tier.
+	 */
+	.flags		= SCX_OPS_ENQ_LAST,
 	.timeout_ms	= 10000,
 	.name		= "temper",
 };
