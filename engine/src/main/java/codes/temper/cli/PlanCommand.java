@@ -3,8 +3,11 @@ package codes.temper.cli;
 import codes.temper.kube.CgroupDriver;
 import codes.temper.rules.Decision;
 import codes.temper.rules.RuleEngine;
+import codes.temper.source.GitSourceException;
 import codes.temper.yaml.InvalidInputException;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,8 +21,21 @@ final class PlanCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--policies", required = true, paramLabel = "DIR", description = "Policy directory (its *.yaml files).")
-    Path policies;
+    @Option(names = "--policies", required = true, paramLabel = "DIR|URL",
+            description = "Policy directory (its *.yaml files), or a Git remote <url>[#<ref>[:<path>]] (ref default main).")
+    String policies;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Git cache for a remote --policies (default: ${XDG_CACHE_HOME:-~/.cache}/temper/git).")
+    Path cacheDir;
+
+    @Option(names = "--git-credentials", paramLabel = "FILE|DIR",
+            description = "Credentials for the remote: username/password (or token) lines, a Secret mount, or an SSH key.")
+    Path gitCredentials;
+
+    @Option(names = "--git-timeout", defaultValue = "30s", paramLabel = "DURATION",
+            description = "Timeout of each network operation, e.g. 30s (default: ${DEFAULT-VALUE}).")
+    String gitTimeout;
 
     @Option(names = "--pods", required = true, paramLabel = "FILE", description = "kubectl get pods -A -o yaml|json output.")
     Path pods;
@@ -38,9 +54,13 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PlanInputs in;
         try {
-            in = PlanInputs.read(policies, pods, node, cgroupDriver);
+            in = PlanInputs.read(policies, new PlanInputs.GitOptions(cacheDir, gitCredentials, Duration.parse("PT" + gitTimeout)),
+                    pods, node, cgroupDriver);
         } catch (InvalidInputException e) {
             return Problems.print(spec.commandLine().getErr(), e);
+        } catch (GitSourceException | IOException e) {
+            spec.commandLine().getErr().println("temper: " + e.getMessage());
+            return 1;
         }
         Decision d = RuleEngine.get().evaluate(in.policy(), in.node(), in.pods());
         PlanView view = PlanView.of(d, in.revision());
