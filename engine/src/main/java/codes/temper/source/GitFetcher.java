@@ -255,6 +255,7 @@ public final class GitFetcher {
             StoredConfig cfg = repo.getConfig();
             cfg.setInt("protocol", null, "version", 0); // one request fewer than v2 for a small repo
             cfg.setInt("gc", null, "auto", 0); // never gc behind our back; MAX_PACKS bounds growth
+            cfg.setBoolean("gc", null, "autoDetach", false); // and no background thread racing a wipe
             cfg.save();
             return repo;
         } catch (Exception e) {
