@@ -33,6 +33,10 @@ final class PlanCommand implements Callable<Integer> {
             description = "Credentials for the remote: username/password (or token) lines, a Secret mount, or an SSH key.")
     Path gitCredentials;
 
+    @Option(names = "--trusted-keys", paramLabel = "DIR",
+            description = "Signed-commit mode: the commit must carry an OpenPGP signature by a key in DIR (*.asc, *.gpg).")
+    Path trustedKeys;
+
     @Option(names = "--git-timeout", defaultValue = "30s", paramLabel = "DURATION",
             description = "Timeout of each network operation, e.g. 30s (default: ${DEFAULT-VALUE}).")
     String gitTimeout;
@@ -54,7 +58,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PlanInputs in;
         try {
-            in = PlanInputs.read(policies, new PlanInputs.GitOptions(cacheDir, gitCredentials, Duration.parse("PT" + gitTimeout)),
+            in = PlanInputs.read(policies, new PlanInputs.GitOptions(cacheDir, gitCredentials, Duration.parse("PT" + gitTimeout), trustedKeys),
                     pods, node, cgroupDriver);
         } catch (InvalidInputException e) {
             return Problems.print(spec.commandLine().getErr(), e);

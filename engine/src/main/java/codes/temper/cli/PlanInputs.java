@@ -9,9 +9,11 @@ import codes.temper.policy.PolicyParser;
 import codes.temper.policy.PolicySet;
 import codes.temper.rules.NodeFact;
 import codes.temper.rules.PodFact;
+import codes.temper.source.CommitVerifier;
 import codes.temper.source.GitCredentials;
 import codes.temper.source.GitFetcher;
 import codes.temper.source.GitSourceException;
+import codes.temper.source.OpenPgpCommitVerifier;
 import codes.temper.source.PolicyLocation;
 import codes.temper.yaml.InvalidInputException;
 import codes.temper.yaml.Problem;
@@ -25,7 +27,8 @@ import java.util.List;
 record PlanInputs(PolicySet policy, String revision, NodeFact node, List<PodFact> pods) {
 
     /** How to reach a Git remote when {@code --policies} names one. */
-    record GitOptions(Path cacheRoot, Path credentials, Duration timeout) {}
+    /** @param trustedKeys signed-commit mode: OpenPGP public keys a commit must be signed by, or null */
+    record GitOptions(Path cacheRoot, Path credentials, Duration timeout, Path trustedKeys) {}
 
     static PlanInputs read(Path policies, Path podsFile, Path nodeFile, CgroupDriver driver) throws InvalidInputException {
         PolicySet policy = new PolicyParser().parse(PolicyDirectory.read(policies));
@@ -39,13 +42,18 @@ record PlanInputs(PolicySet policy, String revision, NodeFact node, List<PodFact
     static PlanInputs read(String policies, GitOptions git, Path podsFile, Path nodeFile, CgroupDriver driver)
             throws InvalidInputException, GitSourceException, IOException {
         if (Files.isDirectory(Path.of(policies)) || !PolicyLocation.looksRemote(policies)) {
+            if (git.trustedKeys() != null) throw new GitSourceException("--trusted-keys needs a Git remote; " + policies + " is a directory");
             return read(Path.of(policies), podsFile, nodeFile, driver);
         }
+        // Keys first: a bad key set is a configuration error even before the remote is asked.
+        CommitVerifier verifier = git.trustedKeys() == null ? CommitVerifier.UNSIGNED_ALLOWED : new OpenPgpCommitVerifier(git.trustedKeys());
         PolicyLocation loc = PolicyLocation.parse(policies);
         GitCredentials creds = git.credentials() == null ? GitCredentials.NONE : GitCredentials.read(git.credentials());
         Path root = git.cacheRoot() == null ? PolicyLocation.defaultCacheRoot() : git.cacheRoot();
         GitFetcher fetcher = new GitFetcher(loc, root, creds, git.timeout());
         GitFetcher.Fetched f = fetcher.fetch();
+        CommitVerifier.Verdict verdict = verifier.verify(f.commit());
+        if (!verdict.accepted()) throw new GitSourceException(verdict.reason());
         PolicySet policy = new PolicyParser().parse(fetcher.files(f.commitId()));
         return withSnapshots(policy, f.revision(), podsFile, nodeFile, driver);
     }

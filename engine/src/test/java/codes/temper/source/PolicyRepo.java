@@ -58,6 +58,38 @@ public final class PolicyRepo implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Replaces the last commit on main by the same commit carrying a gpgsig header made by
+     * {@code signer} over the commit's bytes (as {@code git commit -S} does), and pushes it.
+     */
+    public RevCommit signLast(java.util.function.Function<byte[], String> signer) throws Exception {
+        Repository r = work.getRepository();
+        RevCommit last;
+        try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(r)) {
+            last = walk.parseCommit(r.resolve("refs/heads/main"));
+        }
+        org.eclipse.jgit.lib.CommitBuilder cb = new org.eclipse.jgit.lib.CommitBuilder();
+        cb.setTreeId(last.getTree());
+        cb.setParentIds(last.getParents());
+        cb.setAuthor(last.getAuthorIdent());
+        cb.setCommitter(last.getCommitterIdent());
+        cb.setMessage(last.getFullMessage());
+        cb.setGpgSignature(new org.eclipse.jgit.lib.GpgSignature(signer.apply(cb.build()).getBytes(StandardCharsets.US_ASCII)));
+        org.eclipse.jgit.lib.ObjectId id;
+        try (org.eclipse.jgit.lib.ObjectInserter ins = r.newObjectInserter()) {
+            id = ins.insert(cb);
+            ins.flush();
+        }
+        RefUpdate u = r.updateRef("refs/heads/main");
+        u.setNewObjectId(id);
+        u.setForceUpdate(true);
+        u.update();
+        push("+refs/heads/main:refs/heads/main");
+        try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(r)) {
+            return walk.parseCommit(id);
+        }
+    }
+
     public void push(String refSpec) throws Exception {
         work.push().setRemote(bare.toUri().toString()).setRefSpecs(new RefSpec(refSpec)).setForce(true).call();
     }
