@@ -23,6 +23,7 @@ char _license[] SEC("license") = "GPL";
 #define WINDOW_NS	(100ULL * 1000 * 1000)	/* ceilings are enforced per 100 ms window */
 #define STARVE_NS	(500ULL * 1000 * 1000)	/* far below the watchdog timeout below */
 #define MAX_DEPTH	16			/* cgroup levels walked looking for a pod */
+#define MIN_SLICE_NS	(100ULL * 1000)		/* shortest slice worth a context switch */
 #define MAX_CPUS	1024
 #define CLOCK_MONOTONIC	1
 #define ESRCH		3
@@ -267,12 +268,30 @@ void BPF_STRUCT_OPS(temper_running, struct task_struct *p)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
 	u32 zero = 0, *running = bpf_map_lookup_elem(&cpu_tier, &zero);
+	struct temper_tier *cfg;
+	u64 budget, used;
+	u32 tier;
 
 	if (!tctx)
 		return;
 	tctx->started_ns = bpf_ktime_get_ns();
+	tier = tctx->tier;
 	if (running)
-		*running = tctx->tier;
+		*running = tier;
+
+	/*
+	 * Usage is charged when a task stops, so a slice started just below the ceiling could run
+	 * past it: cut the slice to what is left of the tier's budget in this window.
+	 */
+	cfg = tier_cfg(tier);
+	if (!cfg || !cfg->ceiling_mcpu || tier >= TEMPER_MAX_TIERS)
+		return;
+	budget = cfg->ceiling_mcpu * (WINDOW_NS / 1000);
+	used = __sync_fetch_and_add(&used_ns[tier], 0);
+	if (used >= budget)
+		p->scx.slice = MIN_SLICE_NS;
+	else if (p->scx.slice > budget - used)
+		p->scx.slice = budget - used > MIN_SLICE_NS ? budget - used : MIN_SLICE_NS;
 }
 
 void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)
