@@ -1,0 +1,97 @@
+package codes.temper.sched;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Drives the real scheduler: loads the object on first apply, writes only the map entries that
+ * changed, attaches once. Safe mode destroys the link and closes the object, so re-engaging loads
+ * a fresh copy: the rare restart pays the load, pod churn never does.
+ */
+public final class BpfDriver implements SchedulerDriver {
+    private final Path object;
+    private final SchedExtSysfs sysfs;
+    private BpfScheduler scheduler;
+    private SchedulerConfig applied = SchedulerConfig.EMPTY;
+    private ExitInfo lastExit = ExitInfo.NONE;
+
+    public BpfDriver(Path object, SchedExtSysfs sysfs) {
+        this.object = object;
+        this.sysfs = sysfs;
+    }
+
+    @Override
+    public String kind() {
+        return "bpf";
+    }
+
+    @Override
+    public ApplyResult apply(SchedulerConfig desired) throws BpfException {
+        long t0 = System.nanoTime();
+        if (scheduler == null) {
+            BpfScheduler s = BpfScheduler.open(object);
+            try {
+                s.load();
+            } catch (BpfException e) {
+                s.close();
+                throw e;
+            }
+            scheduler = s;
+            applied = SchedulerConfig.EMPTY;
+        }
+        ConfigDiff diff = ConfigDiff.between(applied, desired);
+        // Order keeps every intermediate state sane: new tiers exist before pods move into them,
+        // and a tier is disabled only after its pods have left (a pod in a disabled tier would run
+        // as a system task, i.e. ahead of its rank).
+        for (Map.Entry<Integer, TierConfig> t : diff.tiers().entrySet()) {
+            if (t.getValue().enabled()) scheduler.writeTier(t.getKey(), t.getValue());
+        }
+        for (Map.Entry<Long, Integer> p : diff.upsert().entrySet()) scheduler.mapPod(p.getKey(), p.getValue());
+        for (Long cgroup : diff.remove()) scheduler.unmapPod(cgroup);
+        for (Map.Entry<Integer, TierConfig> t : diff.tiers().entrySet()) {
+            if (!t.getValue().enabled()) scheduler.writeTier(t.getKey(), t.getValue());
+        }
+        applied = desired;
+        boolean attaching = !scheduler.attached();
+        if (attaching) scheduler.attach();
+        return new ApplyResult(diff.writes(), attaching, System.nanoTime() - t0);
+    }
+
+    @Override
+    public void detach() {
+        if (scheduler == null) return;
+        try {
+            lastExit = scheduler.exitInfo();
+        } catch (BpfException e) {
+            // The reason is a nicety; detaching must not depend on reading it.
+        }
+        scheduler.close();
+        scheduler = null;
+        applied = SchedulerConfig.EMPTY;
+    }
+
+    @Override
+    public boolean attached() {
+        return scheduler != null && scheduler.attached();
+    }
+
+    @Override
+    public SchedExtState kernelState() {
+        return sysfs.read();
+    }
+
+    @Override
+    public ExitInfo exitInfo() {
+        if (scheduler == null) return lastExit;
+        try {
+            return scheduler.exitInfo();
+        } catch (BpfException e) {
+            return lastExit;
+        }
+    }
+
+    @Override
+    public void close() {
+        detach();
+    }
+}

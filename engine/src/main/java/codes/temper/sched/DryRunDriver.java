@@ -1,0 +1,83 @@
+package codes.temper.sched;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Chosen where sched_ext or the privileges to load a scheduler are missing: computes exactly the
+ * writes the BPF driver would make, records them, and says loudly that nothing reaches the kernel.
+ */
+public final class DryRunDriver implements SchedulerDriver {
+    private static final Logger LOG = System.getLogger(DryRunDriver.class.getName());
+
+    private final String why;
+    private final List<ConfigDiff> history = new ArrayList<>();
+    private SchedulerConfig applied = SchedulerConfig.EMPTY;
+    private boolean attached;
+
+    public DryRunDriver(String why) {
+        this.why = why;
+        LOG.log(Level.WARNING, "DRY RUN: no scheduler will be loaded ({0}); decisions are computed and reported only", why);
+    }
+
+    public String why() {
+        return why;
+    }
+
+    @Override
+    public String kind() {
+        return "dry-run";
+    }
+
+    @Override
+    public ApplyResult apply(SchedulerConfig desired) {
+        long t0 = System.nanoTime();
+        ConfigDiff diff = ConfigDiff.between(applied, desired);
+        history.add(diff);
+        boolean attaching = !attached;
+        if (!diff.isEmpty() || attaching) {
+            LOG.log(Level.WARNING, "DRY RUN: would write {0} map entries{1}", diff.writes(), attaching ? " and attach" : "");
+        }
+        applied = desired;
+        attached = true;
+        return new ApplyResult(diff.writes(), attaching, System.nanoTime() - t0);
+    }
+
+    /** Every diff applied so far, oldest first: what the BPF driver would have written. */
+    public List<ConfigDiff> history() {
+        return List.copyOf(history);
+    }
+
+    public SchedulerConfig applied() {
+        return applied;
+    }
+
+    @Override
+    public void detach() {
+        if (attached) LOG.log(Level.WARNING, "DRY RUN: would detach (safe mode)");
+        attached = false;
+        applied = SchedulerConfig.EMPTY;
+    }
+
+    @Override
+    public boolean attached() {
+        return attached;
+    }
+
+    @Override
+    public SchedExtState kernelState() {
+        return SchedExtState.ABSENT;
+    }
+
+    @Override
+    public ExitInfo exitInfo() {
+        return ExitInfo.NONE;
+    }
+
+    @Override
+    public void close() {
+        detach();
+    }
+}

@@ -1,0 +1,36 @@
+package codes.temper.sched;
+
+/**
+ * What the reconcile loop drives: the real BPF scheduler or a dry run. {@link #apply} is level-
+ * based and idempotent (it writes only what differs from what it last applied); {@link #detach}
+ * is safe mode and always succeeds.
+ */
+public interface SchedulerDriver extends AutoCloseable {
+
+    /** "bpf" or "dry-run", for status and metrics. */
+    String kind();
+
+    /** Makes the scheduler hold {@code desired}, attaching it if it is not attached. */
+    ApplyResult apply(SchedulerConfig desired) throws BpfException;
+
+    /** Safe mode: the kernel returns every task to CFS. Idempotent; never throws. */
+    void detach();
+
+    boolean attached();
+
+    /** The kernel's view (sysfs) and, once the scheduler was ejected, why. */
+    SchedExtState kernelState();
+
+    ExitInfo exitInfo();
+
+    @Override
+    void close();
+
+    /**
+     * @param writes   map entries written (tiers, pods added or moved, pods removed)
+     * @param attached whether this apply attached the scheduler (a CFS window was paid)
+     * @param nanos    time spent writing and attaching
+     */
+    record ApplyResult(int writes, boolean attached, long nanos) {
+    }
+}

@@ -1,0 +1,75 @@
+package codes.temper.sched;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The diff both drivers write, and the dry-run driver's level-based, idempotent behaviour. */
+class DriversTest {
+    static final TierConfig CRITICAL = new TierConfig(0, true, true, 5_000_000, 0);
+    static final TierConfig NORMAL = new TierConfig(1, true, false, 20_000_000, 0);
+    static final TierConfig BACKGROUND = new TierConfig(2, true, false, 5_000_000, 2000);
+
+    static SchedulerConfig config(Map<Long, Integer> pods, TierConfig... tiers) {
+        return new SchedulerConfig(List.of(tiers), pods);
+    }
+
+    @Test
+    void fromNothingEveryTierAndPodIsWritten() {
+        ConfigDiff d = ConfigDiff.between(SchedulerConfig.EMPTY, config(Map.of(10L, 0, 11L, 2), CRITICAL, NORMAL, BACKGROUND));
+        assertThat(d.tiers()).containsOnlyKeys(0, 1, 2);
+        assertThat(d.upsert()).containsExactlyInAnyOrderEntriesOf(Map.of(10L, 0, 11L, 2));
+        assertThat(d.remove()).isEmpty();
+        assertThat(d.writes()).isEqualTo(5);
+    }
+
+    @Test
+    void podChurnWritesOnlyTheChangedEntries() {
+        SchedulerConfig before = config(Map.of(10L, 0, 11L, 1, 12L, 2), CRITICAL, NORMAL, BACKGROUND);
+        SchedulerConfig after = config(Map.of(10L, 0, 11L, 2, 13L, 1), CRITICAL, NORMAL, BACKGROUND);
+        ConfigDiff d = ConfigDiff.between(before, after);
+        assertThat(d.tiers()).isEmpty();
+        assertThat(d.upsert()).containsExactlyInAnyOrderEntriesOf(Map.of(11L, 2, 13L, 1));
+        assertThat(d.remove()).containsExactly(12L);
+        assertThat(ConfigDiff.between(after, after).isEmpty()).isTrue();
+    }
+
+    @Test
+    void aDroppedTierSlotIsWrittenDisabled() {
+        ConfigDiff d = ConfigDiff.between(config(Map.of(), CRITICAL, NORMAL, BACKGROUND), config(Map.of(), CRITICAL, NORMAL));
+        assertThat(d.tiers()).containsExactly(Map.entry(2, TierConfig.DISABLED));
+    }
+
+    @Test
+    void configRefusesPodsInTiersItDoesNotHave() {
+        assertThatThrownBy(() -> config(Map.of(10L, 3), CRITICAL, NORMAL)).hasMessageContaining("cgroup 10 mapped to tier 3 of 2");
+        TierConfig[] seventeen = new TierConfig[17];
+        java.util.Arrays.fill(seventeen, NORMAL);
+        assertThatThrownBy(() -> config(Map.of(), seventeen)).hasMessageContaining("17 tiers");
+    }
+
+    @Test
+    void dryRunIsLevelBasedAndIdempotent() {
+        try (DryRunDriver d = new DryRunDriver("no /sys/kernel/sched_ext on this host")) {
+            assertThat(d.kind()).isEqualTo("dry-run");
+            SchedulerConfig c = config(Map.of(10L, 0, 11L, 2), CRITICAL, NORMAL, BACKGROUND);
+            var first = d.apply(c);
+            assertThat(first.attached()).isTrue();
+            assertThat(first.writes()).isEqualTo(5);
+            var again = d.apply(c);
+            assertThat(again.attached()).isFalse();
+            assertThat(again.writes()).isZero();
+
+            d.detach();
+            assertThat(d.attached()).isFalse();
+            var reengage = d.apply(c);
+            assertThat(reengage.attached()).isTrue();
+            assertThat(reengage.writes()).as("after safe mode everything is rewritten").isEqualTo(5);
+            assertThat(d.history()).hasSize(3);
+            assertThat(d.kernelState().present()).isFalse();
+        }
+    }
+}
