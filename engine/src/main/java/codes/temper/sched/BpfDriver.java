@@ -14,6 +14,7 @@ public final class BpfDriver implements SchedulerDriver {
     private BpfScheduler scheduler;
     private SchedulerConfig applied = SchedulerConfig.EMPTY;
     private ExitInfo lastExit = ExitInfo.NONE;
+    private SchedExtState atAttach = SchedExtState.ABSENT;
 
     public BpfDriver(Path object, SchedExtSysfs sysfs) {
         this.object = object;
@@ -53,7 +54,10 @@ public final class BpfDriver implements SchedulerDriver {
         }
         applied = desired;
         boolean attaching = !scheduler.attached();
-        if (attaching) scheduler.attach();
+        if (attaching) {
+            scheduler.attach();
+            atAttach = sysfs.read();
+        }
         return new ApplyResult(diff.writes(), attaching, System.nanoTime() - t0);
     }
 
@@ -73,6 +77,12 @@ public final class BpfDriver implements SchedulerDriver {
     @Override
     public boolean attached() {
         return scheduler != null && scheduler.attached();
+    }
+
+    /** Present when we hold the link but the kernel no longer runs our scheduler. */
+    public java.util.Optional<Ejection> ejected() {
+        if (!attached()) return java.util.Optional.empty();
+        return Ejection.detect(atAttach, sysfs.read(), exitInfo());
     }
 
     @Override
