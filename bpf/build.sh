@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the scheduler: bpf/.build/temper.bpf.o from temper.bpf.c, against a vmlinux.h generated
+# Builds the scheduler: bpf/.build/temper.bpf.o from temper.bpf.c (and two deliberately faulty
+# variants for the lab, temper-fault-{stall,error}.bpf.o), against a vmlinux.h generated
 # from a sched_ext kernel's BTF (fetched by fetch-kernel.sh; generated, never edited or committed).
 #   CLANG    clang 16 or newer (default: the newest clang-NN on PATH)
 set -euo pipefail
@@ -17,6 +18,13 @@ if [[ ! -s "$out/vmlinux.h" ]]; then
   mv "$out/vmlinux.h.tmp" "$out/vmlinux.h"
 fi
 
-"$clang" -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Wno-missing-declarations \
-  -I"$out" -I"$here" -c "$here/temper.bpf.c" -o "$out/temper.bpf.o"
+build() { # build OUTPUT [CFLAGS...]
+  local o="$1"; shift
+  "$clang" -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Wno-missing-declarations \
+    -I"$out" -I"$here" "$@" -c "$here/temper.bpf.c" -o "$out/$o"
+}
+build temper.bpf.o
+# Deliberately faulty variants, for the kernel lab's ejection scenarios only.
+build temper-fault-stall.bpf.o -DTEMPER_FAULT=1
+build temper-fault-error.bpf.o -DTEMPER_FAULT=2
 echo "$out/temper.bpf.o"

@@ -183,6 +183,15 @@ static bool move_to_local(u64 dsq)
 	return scx_bpf_consume___compat(dsq);
 }
 
+/* 7.x has a kfunc for this and warns about direct writes; 6.12 only has the direct write. */
+static void set_slice(struct task_struct *p, u64 slice)
+{
+	if (bpf_ksym_exists(scx_bpf_task_set_slice))
+		scx_bpf_task_set_slice(p, slice);
+	else
+		p->scx.slice = slice;
+}
+
 static bool over_ceiling(u32 tier, struct temper_tier *cfg)
 {
 	u64 budget;
@@ -231,16 +240,35 @@ void BPF_STRUCT_OPS(temper_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 }
 
+/*
+ * Fault injection for the kernel lab only (build.sh makes separate objects): the agent must see
+ * the kernel eject a broken scheduler, report why, and not re-attach in a loop.
+ *   TEMPER_FAULT=1  stall: pod tiers are never served, so the watchdog ejects us
+ *   TEMPER_FAULT=2  error: scx_bpf_error() after a few hundred dispatches
+ */
+#ifndef TEMPER_FAULT
+#define TEMPER_FAULT 0
+#endif
+/* Not const: the kfunc takes a writable buffer, and .rodata is not one. */
+static char fault_fmt[] = "temper fault injection after %llu dispatches";
+static u64 nr_dispatches;
+
 void BPF_STRUCT_OPS(temper_dispatch, s32 cpu, struct task_struct *prev)
 {
 	u64 now = bpf_ktime_get_ns();
 	struct temper_tier *cfg;
 	u32 i;
 
+	if (TEMPER_FAULT == 2 && __sync_fetch_and_add(&nr_dispatches, 1) == 500) {
+		u64 data[1] = { 500 };
+
+		scx_bpf_error_bstr(fault_fmt, data, sizeof(data));
+	}
+
 	roll_window(now);
 
 	/* System work first: kubelet, the runtime and the agent never wait behind pods. */
-	if (serve(TEMPER_SYSTEM_TIER, now))
+	if (serve(TEMPER_SYSTEM_TIER, now) || TEMPER_FAULT == 1)
 		return;
 
 	bpf_for(i, 0, TEMPER_MAX_TIERS) {
@@ -289,9 +317,9 @@ void BPF_STRUCT_OPS(temper_running, struct task_struct *p)
 	budget = cfg->ceiling_mcpu * (WINDOW_NS / 1000);
 	used = __sync_fetch_and_add(&used_ns[tier], 0);
 	if (used >= budget)
-		p->scx.slice = MIN_SLICE_NS;
+		set_slice(p, MIN_SLICE_NS);
 	else if (p->scx.slice > budget - used)
-		p->scx.slice = budget - used > MIN_SLICE_NS ? budget - used : MIN_SLICE_NS;
+		set_slice(p, budget - used > MIN_SLICE_NS ? budget - used : MIN_SLICE_NS);
 }
 
 void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)

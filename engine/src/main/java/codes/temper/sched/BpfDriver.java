@@ -79,7 +79,7 @@ public final class BpfDriver implements SchedulerDriver {
         return scheduler != null && scheduler.attached();
     }
 
-    /** Present when we hold the link but the kernel no longer runs our scheduler. */
+    @Override
     public java.util.Optional<Ejection> ejected() {
         if (!attached()) return java.util.Optional.empty();
         return Ejection.detect(atAttach, sysfs.read(), exitInfo());

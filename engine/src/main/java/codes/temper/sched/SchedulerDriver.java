@@ -23,6 +23,11 @@ public interface SchedulerDriver extends AutoCloseable {
 
     ExitInfo exitInfo();
 
+    /** Present when this driver holds the scheduler but the kernel has ejected it. */
+    default java.util.Optional<Ejection> ejected() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 
