@@ -1,6 +1,5 @@
 package codes.temper.sched;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -9,14 +8,14 @@ import java.util.Map;
  * a fresh copy: the rare restart pays the load, pod churn never does.
  */
 public final class BpfDriver implements SchedulerDriver {
-    private final Path object;
+    private final BpfObject object;
     private final SchedExtSysfs sysfs;
     private BpfScheduler scheduler;
     private SchedulerConfig applied = SchedulerConfig.EMPTY;
     private ExitInfo lastExit = ExitInfo.NONE;
     private SchedExtState atAttach = SchedExtState.ABSENT;
 
-    public BpfDriver(Path object, SchedExtSysfs sysfs) {
+    public BpfDriver(BpfObject object, SchedExtSysfs sysfs) {
         this.object = object;
         this.sysfs = sysfs;
     }
@@ -47,8 +46,8 @@ public final class BpfDriver implements SchedulerDriver {
         for (Map.Entry<Integer, TierConfig> t : diff.tiers().entrySet()) {
             if (t.getValue().enabled()) scheduler.writeTier(t.getKey(), t.getValue());
         }
-        for (Map.Entry<Long, Integer> p : diff.upsert().entrySet()) scheduler.mapPod(p.getKey(), p.getValue());
-        for (Long cgroup : diff.remove()) scheduler.unmapPod(cgroup);
+        scheduler.mapPods(diff.upsert());
+        scheduler.unmapPods(diff.remove());
         for (Map.Entry<Integer, TierConfig> t : diff.tiers().entrySet()) {
             if (!t.getValue().enabled()) scheduler.writeTier(t.getKey(), t.getValue());
         }
@@ -64,6 +63,9 @@ public final class BpfDriver implements SchedulerDriver {
     @Override
     public void detach() {
         if (scheduler == null) return;
+        // Destroying the link runs the kernel's disable work to the end, ops.exit included, so
+        // the exit record is complete once detach() returns: read it before closing the maps.
+        scheduler.detach();
         try {
             lastExit = scheduler.exitInfo();
         } catch (BpfException e) {
@@ -83,6 +85,14 @@ public final class BpfDriver implements SchedulerDriver {
     public java.util.Optional<Ejection> ejected() {
         if (!attached()) return java.util.Optional.empty();
         return Ejection.detect(atAttach, sysfs.read(), exitInfo());
+    }
+
+    /** Per-tier runtime counters; empty while nothing is loaded. */
+    public java.util.List<TierStats> stats() throws BpfException {
+        if (scheduler == null) return java.util.List.of();
+        java.util.List<TierStats> out = new java.util.ArrayList<>();
+        for (int i = 0; i <= SchedulerConfig.MAX_TIERS; i++) out.add(scheduler.stats(i));
+        return out;
     }
 
     @Override

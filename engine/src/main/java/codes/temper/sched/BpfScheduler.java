@@ -4,6 +4,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The temper scheduler object (bpf/temper.bpf.c) through libbpf: open, load, write tiers and pod
@@ -15,15 +18,18 @@ import java.nio.file.Path;
  */
 public final class BpfScheduler implements AutoCloseable {
     private static final String OPS_MAP = "temper_ops";
+    private static final int ENOENT = 2;
 
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment state = arena.allocate(LibBpf.CALL_STATE);
+    private final Arena arena;
+    private final MemorySegment state;
     private MemorySegment object;
     private MemorySegment link = MemorySegment.NULL;
     private int podTiersFd = -1, tiersFd = -1, statsFd = -1, exitFd = -1;
     private int cpus;
 
-    private BpfScheduler(MemorySegment object) {
+    private BpfScheduler(Arena arena, MemorySegment state, MemorySegment object) {
+        this.arena = arena;
+        this.state = state;
         this.object = object;
     }
 
@@ -49,11 +55,39 @@ public final class BpfScheduler implements AutoCloseable {
 
     /** Opens (parses) the object file; nothing reaches the kernel yet. */
     public static BpfScheduler open(Path objectFile) throws BpfException {
+        Arena arena = Arena.ofShared();
+        MemorySegment st = arena.allocate(LibBpf.CALL_STATE);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(LibBpf.CALL_STATE);
             MemorySegment obj = call(() -> LibBpf.bpf_object__open_file(st, a.allocateFrom(objectFile.toString()), MemorySegment.NULL));
             if (obj.equals(MemorySegment.NULL)) throw new BpfException("bpf_object__open_file(" + objectFile + ")", LibBpf.errno(st));
-            return new BpfScheduler(obj);
+            return new BpfScheduler(arena, st, obj);
+        } catch (BpfException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an object from memory (the copy packaged in the agent's jar): no file to extract, so
+     * nothing on disk that another process could swap between the agent's check and its load.
+     * The ELF bytes live in this scheduler's arena because libbpf reads them until load.
+     */
+    public static BpfScheduler open(BpfObject objectFile) throws BpfException {
+        Arena arena = Arena.ofShared();
+        MemorySegment st = arena.allocate(LibBpf.CALL_STATE);
+        try {
+            byte[] elf = objectFile.elf();
+            MemorySegment buf = arena.allocate(elf.length, 8);
+            MemorySegment.copy(elf, 0, buf, ValueLayout.JAVA_BYTE, 0, elf.length);
+            MemorySegment opts = arena.allocate(LibBpf.OPEN_OPTS);
+            opts.set(ValueLayout.JAVA_LONG, 0, LibBpf.OPEN_OPTS.byteSize());
+            opts.set(ValueLayout.ADDRESS, 8, arena.allocateFrom(objectFile.name()));
+            MemorySegment obj = call(() -> LibBpf.bpf_object__open_mem(st, buf, elf.length, opts));
+            if (obj.equals(MemorySegment.NULL)) throw new BpfException("bpf_object__open_mem(" + objectFile.origin() + ")", LibBpf.errno(st));
+            return new BpfScheduler(arena, st, obj);
+        } catch (BpfException | RuntimeException e) {
+            arena.close();
+            throw e;
         }
     }
 
@@ -88,11 +122,56 @@ public final class BpfScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Maps many pods with one bpf(BPF_MAP_UPDATE_BATCH) system call instead of one per pod: the
+     * agent's reconfiguration cost is dominated by system calls, not by the map.
+     */
+    public void mapPods(Map<Long, Integer> podTiers) throws BpfException {
+        int n = podTiers.size();
+        if (n == 0) return;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment keys = a.allocate(ValueLayout.JAVA_LONG, n);
+            MemorySegment values = a.allocate(ValueLayout.JAVA_INT, n);
+            int i = 0;
+            for (Map.Entry<Long, Integer> e : podTiers.entrySet()) {
+                keys.setAtIndex(ValueLayout.JAVA_LONG, i, e.getKey());
+                values.setAtIndex(ValueLayout.JAVA_INT, i, e.getValue());
+                i++;
+            }
+            MemorySegment count = a.allocateFrom(ValueLayout.JAVA_INT, n);
+            if (call(() -> LibBpf.bpf_map_update_batch(state, podTiersFd, keys, values, count, MemorySegment.NULL)) != 0) {
+                throw new BpfException("bpf_map_update_batch(pod_tiers, " + count.get(ValueLayout.JAVA_INT, 0) + " of " + n + " done)",
+                        LibBpf.errno(state));
+            }
+        }
+    }
+
+    /**
+     * Removes many pods with one system call. The kernel stops a delete batch at the first key that
+     * is not there, and an absent pod is already the goal state, so the rest go one by one.
+     */
+    public void unmapPods(Collection<Long> cgroupIds) throws BpfException {
+        int n = cgroupIds.size();
+        if (n == 0) return;
+        List<Long> ids = List.copyOf(cgroupIds);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment keys = a.allocate(ValueLayout.JAVA_LONG, n);
+            for (int i = 0; i < n; i++) keys.setAtIndex(ValueLayout.JAVA_LONG, i, ids.get(i));
+            MemorySegment count = a.allocateFrom(ValueLayout.JAVA_INT, n);
+            if (call(() -> LibBpf.bpf_map_delete_batch(state, podTiersFd, keys, count, MemorySegment.NULL)) != 0) {
+                int errno = LibBpf.errno(state);
+                if (errno != ENOENT) throw new BpfException("bpf_map_delete_batch(pod_tiers)", errno);
+                int done = count.get(ValueLayout.JAVA_INT, 0);
+                for (int i = done; i < n; i++) unmapPod(ids.get(i));
+            }
+        }
+    }
+
     /** Removes a pod; a pod that was not mapped is not an error (the goal state holds). */
     public void unmapPod(long cgroupId) throws BpfException {
         try (Arena a = Arena.ofConfined()) {
             int rc = call(() -> LibBpf.bpf_map_delete_elem(state, podTiersFd, a.allocateFrom(ValueLayout.JAVA_LONG, cgroupId)));
-            if (rc != 0 && LibBpf.errno(state) != 2) throw new BpfException("bpf_map_delete_elem(pod_tiers)", LibBpf.errno(state));
+            if (rc != 0 && LibBpf.errno(state) != ENOENT) throw new BpfException("bpf_map_delete_elem(pod_tiers)", LibBpf.errno(state));
         }
     }
 

@@ -12,6 +12,8 @@ public record Ejection(String reason) {
 
     public static Optional<Ejection> detect(SchedExtState atAttach, SchedExtState now, ExitInfo exit) {
         String what;
+        // ops.exit writes the reason during the disable work, before "disabled": wait for it.
+        if (now.state().equals("disabling")) return Optional.empty();
         if (!now.enabled()) what = "sched_ext is " + now.state();
         else if (!now.ops().equals(OPS_NAME)) what = "another scheduler (\"" + now.ops() + "\") is attached";
         else if (now.enableSeq() != atAttach.enableSeq()) what = "enable_seq moved from " + atAttach.enableSeq() + " to " + now.enableSeq();

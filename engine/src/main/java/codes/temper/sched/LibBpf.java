@@ -71,6 +71,21 @@ final class LibBpf {
         return (MemorySegment) need(OPEN_FILE, "bpf_object__open_file").invokeExact(state, path, opts);
     }
 
+    // struct bpf_object *bpf_object__open_mem(const void *obj_buf, size_t obj_buf_sz,
+    //                                         const struct bpf_object_open_opts *opts);
+    private static final MethodHandle OPEN_MEM = fn("bpf_object__open_mem", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+
+    static MemorySegment bpf_object__open_mem(MemorySegment state, MemorySegment buf, long size, MemorySegment opts) throws Throwable {
+        return (MemorySegment) need(OPEN_MEM, "bpf_object__open_mem").invokeExact(state, buf, size, opts);
+    }
+
+    /**
+     * The head of struct bpf_object_open_opts: {@code size_t sz; const char *object_name;}. libbpf
+     * reads only the first {@code sz} bytes, so a caller that sets just the name passes sz = 16.
+     */
+    static final StructLayout OPEN_OPTS = java.lang.foreign.MemoryLayout.structLayout(
+            JAVA_LONG.withName("sz"), ADDRESS.withName("object_name")).withName("bpf_object_open_opts");
+
     // int bpf_object__load(struct bpf_object *obj);
     private static final MethodHandle LOAD = fn("bpf_object__load", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
@@ -146,6 +161,23 @@ final class LibBpf {
 
     static int bpf_map_delete_elem(MemorySegment state, int fd, MemorySegment key) throws Throwable {
         return (int) need(DELETE, "bpf_map_delete_elem").invokeExact(state, fd, key);
+    }
+
+    // int bpf_map_update_batch(int fd, const void *keys, const void *values, __u32 *count,
+    //                          const struct bpf_map_batch_opts *opts);
+    private static final MethodHandle UPDATE_BATCH = fn("bpf_map_update_batch",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+
+    static int bpf_map_update_batch(MemorySegment state, int fd, MemorySegment keys, MemorySegment values, MemorySegment count,
+            MemorySegment opts) throws Throwable {
+        return (int) need(UPDATE_BATCH, "bpf_map_update_batch").invokeExact(state, fd, keys, values, count, opts);
+    }
+
+    // int bpf_map_delete_batch(int fd, const void *keys, __u32 *count, const struct bpf_map_batch_opts *opts);
+    private static final MethodHandle DELETE_BATCH = fn("bpf_map_delete_batch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+
+    static int bpf_map_delete_batch(MemorySegment state, int fd, MemorySegment keys, MemorySegment count, MemorySegment opts) throws Throwable {
+        return (int) need(DELETE_BATCH, "bpf_map_delete_batch").invokeExact(state, fd, keys, count, opts);
     }
 
     // int libbpf_num_possible_cpus(void);

@@ -29,6 +29,23 @@ class BpfSchedulerHostTest {
     }
 
     @Test
+    void opensThePackagedObjectFromMemory() throws Exception {
+        assumeTrue(BpfScheduler.libbpfAvailable() && BpfObject.packaged().isPresent(), "libbpf.so.1 and a jar built after bpf/build.sh needed");
+        try (BpfScheduler s = BpfScheduler.open(BpfObject.packaged().get())) {
+            assertThat(s.hasMap("pod_tiers")).isTrue();
+            assertThat(s.hasMap("temper_ops")).isTrue();
+        }
+    }
+
+    @Test
+    void garbageInMemoryIsAnErrnoNotACrash() {
+        assumeTrue(BpfScheduler.libbpfAvailable(), "libbpf.so.1 needed");
+        assertThatThrownBy(() -> BpfScheduler.open(new BpfObject("temper", "not an ELF file".getBytes(), "test bytes")))
+                .isInstanceOf(BpfException.class)
+                .hasMessageContaining("bpf_object__open_mem(test bytes)");
+    }
+
+    @Test
     void aMissingObjectIsAnErrnoNotACrash() {
         assumeTrue(BpfScheduler.libbpfAvailable(), "libbpf.so.1 needed");
         assertThatThrownBy(() -> BpfScheduler.open(Path.of("/nonexistent/temper.bpf.o")))

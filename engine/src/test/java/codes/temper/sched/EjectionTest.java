@@ -23,6 +23,11 @@ class EjectionTest {
     }
 
     @Test
+    void disablingIsNotYetAnEjectionBecauseTheReasonIsStillBeingWritten() {
+        assertThat(Ejection.detect(ATTACHED, new SchedExtState("disabling", 3, "temper", Map.of()), ExitInfo.NONE)).isEmpty();
+    }
+
+    @Test
     void anotherSchedulerOrAReattachIsAnEjectionToo() {
         assertThat(Ejection.detect(ATTACHED, new SchedExtState("enabled", 4, "scx_simple", Map.of()), ExitInfo.NONE))
                 .get().extracting(Ejection::reason).asString().contains("another scheduler (\"scx_simple\")");
