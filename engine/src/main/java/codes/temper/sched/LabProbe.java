@@ -151,9 +151,12 @@ public final class LabProbe {
             sup.engage(new SchedulerConfig(TIERS, tier2));
             SchedulerDriver.ApplyResult first = sup.status().lastApply().orElseThrow();
             SchedExtState after = SYSFS.read();
-            // Ten more batches back and forth: the first pays for JIT and downcall linkage.
+            // Twenty more batches back and forth: the first pays for JIT and downcall linkage. The
+            // pause lets the JIT's own threads finish: under single-threaded emulation the other
+            // vCPU's work shows up as wall time in ours.
             List<Long> warm = new ArrayList<>();
-            for (int round = 0; round < 10; round++) {
+            for (int round = 0; round < 20; round++) {
+                Thread.sleep(100);
                 sup.engage(new SchedulerConfig(TIERS, round % 2 == 0 ? tier1 : tier2));
                 SchedulerDriver.ApplyResult r = sup.status().lastApply().orElseThrow();
                 if (r.writes() != n || r.attached()) out("batch round " + round + " writes=" + r.writes() + " reattached=" + r.attached());
@@ -163,7 +166,7 @@ public final class LabProbe {
             warm.sort(null);
             out("batch writes=" + first.writes() + " reattached=" + (first.attached() ? "yes" : "no"));
             out("debug batch n=" + n + " first_ms=" + ms(first.nanos()) + " warm_min_ms=" + ms(warm.getFirst())
-                    + " warm_median_ms=" + ms((warm.get(4) + warm.get(5)) / 2) + " warm_max_ms=" + ms(warm.getLast()));
+                    + " warm_median_ms=" + ms((warm.get(9) + warm.get(10)) / 2) + " warm_max_ms=" + ms(warm.getLast()));
             out("debug batch enable_seq " + before.enableSeq() + " " + after.enableSeq() + " " + after2.enableSeq()
                     + " bypass_ns " + before.bypassNs() + " " + after.bypassNs() + " " + after2.bypassNs());
             out("batch state=" + after2.state() + " ops=" + after2.ops());
