@@ -21,7 +21,7 @@ public record Ejection(String reason) {
         StringBuilder sb = new StringBuilder("the kernel ejected the scheduler: ").append(what);
         if (exit.exited()) {
             sb.append("; exit: ").append(exit.kindName());
-            if (!exit.reason().isEmpty() && !exit.kindName().contains(exit.reason())) sb.append(" (").append(exit.reason()).append(")");
+            if (!exit.reason().isEmpty() && !exit.kindName().contains("(" + exit.reason() + ")")) sb.append(" (").append(exit.reason()).append(")");
             if (!exit.message().isEmpty()) sb.append(": ").append(exit.message());
         }
         return Optional.of(new Ejection(sb.toString()));

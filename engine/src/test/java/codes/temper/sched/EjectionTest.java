@@ -23,6 +23,14 @@ class EjectionTest {
     }
 
     @Test
+    void aReasonAlreadyInTheKindNameIsNotRepeated() {
+        SchedExtState now = new SchedExtState("disabled", 3, "", Map.of());
+        ExitInfo exit = new ExitInfo(1025, 0, "scx_bpf_error", "temper fault injection after 500 dispatches");
+        assertThat(Ejection.detect(ATTACHED, now, exit)).get().extracting(Ejection::reason).isEqualTo(
+                "the kernel ejected the scheduler: sched_ext is disabled; exit: BPF error (scx_bpf_error): temper fault injection after 500 dispatches");
+    }
+
+    @Test
     void disablingIsNotYetAnEjectionBecauseTheReasonIsStillBeingWritten() {
         assertThat(Ejection.detect(ATTACHED, new SchedExtState("disabling", 3, "temper", Map.of()), ExitInfo.NONE)).isEmpty();
     }
