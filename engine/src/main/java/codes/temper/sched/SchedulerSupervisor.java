@@ -78,6 +78,19 @@ public final class SchedulerSupervisor implements AutoCloseable {
         return phase;
     }
 
+    /**
+     * {@link #engage} unless {@code standDownInstead} says otherwise, decided under the same lock
+     * as {@link #standDown}: a kill switch that sets its flag and then stands down can never be
+     * overtaken by a reconcile that read the flag a moment earlier.
+     */
+    public synchronized Phase engage(SchedulerConfig desired, java.util.function.BooleanSupplier standDownInstead) {
+        if (standDownInstead.getAsBoolean()) {
+            standDown();
+            return phase;
+        }
+        return engage(desired);
+    }
+
     /** Safe mode: the node runs CFS. Always succeeds; forgets what was wanted. */
     public synchronized void standDown() {
         wanted = null;

@@ -1,0 +1,257 @@
+package codes.temper.cli;
+
+import codes.temper.kube.CgroupDriver;
+import codes.temper.kube.FileWorld;
+import codes.temper.kube.InformerWorld;
+import codes.temper.kube.NodeStatusWriter;
+import codes.temper.policy.PolicySet;
+import codes.temper.reconcile.AgentStatus;
+import codes.temper.reconcile.CgroupIds;
+import codes.temper.reconcile.PolicyRevision;
+import codes.temper.reconcile.Reconciler;
+import codes.temper.reconcile.SafeModeFile;
+import codes.temper.reconcile.SafeModeSignals;
+import codes.temper.reconcile.World;
+import codes.temper.rules.NodeFact;
+import codes.temper.rules.RuleEngine;
+import codes.temper.sched.BpfObject;
+import codes.temper.sched.DriverChoice;
+import codes.temper.sched.EjectionBackoff;
+import codes.temper.sched.SchedulerSupervisor;
+import codes.temper.source.CommitVerifier;
+import codes.temper.source.DirectoryPolicySource;
+import codes.temper.source.GitCredentials;
+import codes.temper.source.GitFetcher;
+import codes.temper.source.GitSourceException;
+import codes.temper.source.LastKnownGood;
+import codes.temper.source.OpenPgpCommitVerifier;
+import codes.temper.source.PolicyLocation;
+import codes.temper.source.PolicySourcePoller;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The node agent, assembled: policy source -> reconciler (rules, scheduler supervisor) -> status
+ * (annotations, events, API). The composition root and nothing more: every decision is made in the
+ * rooms it wires together. Several agents can live in one process (tests run fifty).
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = System.getLogger(Agent.class.getName());
+
+    /**
+     * Everything {@code temper agent} can be told. Null = not given.
+     *
+     * @param client    the API server; null in file mode
+     * @param policies  a directory or a Git location
+     */
+    public record Options(String nodeName, KubernetesClient client, Path podsFile, Path nodeFile, String policies,
+            Path cacheDir, Path gitCredentials, Path trustedKeys, Duration gitTimeout, Duration pollInterval,
+            Path safeModeFile, Duration safeModeFilePoll, DriverChoice.Mode driver, Path bpfObject, Path cgroupRoot,
+            CgroupDriver cgroupDriver, Reconciler.Pacing pacing, EjectionBackoff backoff) {
+
+        public boolean fileMode() {
+            return podsFile != null;
+        }
+    }
+
+    private final Options options;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ScheduledExecutorService polls = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("temper-policy-poll").factory());
+    private final SafeModeSignals signals = new SafeModeSignals();
+    private final RuleEngine rules = RuleEngine.get();
+    private final Supplier<Optional<PolicyRevision>> policy;
+    private final Runnable pollOnce;
+    private final World world;
+    private final SchedulerSupervisor supervisor;
+    private final Reconciler reconciler;
+    private final SafeModeFile safeModeFile;
+    private final NodeStatusWriter statusWriter;
+    private final String nodeName;
+
+    public Agent(Options o) throws IOException, GitSourceException, codes.temper.yaml.InvalidInputException {
+        this.options = o;
+        // Source: a directory or a Git remote, each applied whole or not at all.
+        PolicySourcePoller.EvaluationCheck check = this::evaluationCheck;
+        if (Files.isDirectory(Path.of(o.policies())) || !PolicyLocation.looksRemote(o.policies())) {
+            DirectoryPolicySource dir = new DirectoryPolicySource(Path.of(o.policies()), check);
+            policy = () -> dir.current().map(p -> new PolicyRevision(p, DirectoryPolicySource.revision(p)));
+            pollOnce = () -> report(dir.poll());
+        } else {
+            CommitVerifier verifier = o.trustedKeys() == null ? CommitVerifier.UNSIGNED_ALLOWED : new OpenPgpCommitVerifier(o.trustedKeys());
+            PolicyLocation loc = PolicyLocation.parse(o.policies());
+            GitCredentials creds = o.gitCredentials() == null ? GitCredentials.NONE : GitCredentials.read(o.gitCredentials());
+            Path cache = o.cacheDir() == null ? PolicyLocation.defaultCacheRoot() : o.cacheDir();
+            GitFetcher fetcher = new GitFetcher(loc, cache, creds, o.gitTimeout());
+            PolicySourcePoller poller = new PolicySourcePoller(fetcher, new LastKnownGood(cache.resolve("last-known-good.json"), loc),
+                    verifier, check, Clock.systemUTC());
+            policy = () -> poller.current().map(r -> new PolicyRevision(r.policy(), r.revision()));
+            pollOnce = () -> report(poller.poll());
+        }
+
+        DriverChoice choice;
+        if (o.bpfObject() != null) {
+            BpfObject obj = BpfObject.file(o.bpfObject());
+            choice = DriverChoice.choose(o.driver(), DriverChoice.Host.local(Optional.of(obj)));
+        } else {
+            choice = DriverChoice.choose(o.driver(), DriverChoice.Host.local(BpfObject.packaged()));
+        }
+        supervisor = new SchedulerSupervisor(choice.driver(), o.backoff(), Clock.systemUTC(), this::schedulerEvent);
+
+        Reconciler[] self = new Reconciler[1];
+        if (o.fileMode()) {
+            FileWorld files = new FileWorld(o.podsFile(), o.nodeFile());
+            files.refresh();
+            nodeName = o.nodeName() != null ? o.nodeName()
+                    : files.node().map(n -> n.getMetadata().getName()).orElseThrow(() -> new IOException(o.nodeFile() + ": no node"));
+            world = files;
+            statusWriter = null;
+        } else {
+            nodeName = o.nodeName();
+            world = new InformerWorld(o.client(), nodeName, Duration.ofMinutes(10), new InformerWorld.Listener() {
+                @Override
+                public void nodeChanged(Node before, Node after) {
+                    annotation(self[0], after);
+                    self[0].signal("node");
+                }
+
+                @Override
+                public void podsChanged() {
+                    self[0].signal("pods");
+                }
+            });
+            statusWriter = new NodeStatusWriter(o.client(), nodeName);
+        }
+        CgroupIds cgroups = new CgroupIds(o.cgroupRoot());
+        CgroupDriver driver = o.cgroupDriver() != null ? o.cgroupDriver() : detectCgroupDriver(o.cgroupRoot());
+        reconciler = new Reconciler(nodeName, world, policy, rules, driver, cgroups, supervisor, choice.why().orElse(null),
+                signals, o.pacing(), Clock.systemUTC(), metrics, this::statusChanged);
+        self[0] = reconciler;
+        safeModeFile = o.safeModeFile() == null ? null : new SafeModeFile(o.safeModeFile(), reconciler);
+    }
+
+    /** Starts everything; safe-mode triggers first, so an agent that starts requested stays on CFS. */
+    public Agent start() {
+        if (safeModeFile != null) {
+            safeModeFile.check();
+            safeModeFile.watch(options.safeModeFilePoll());
+        }
+        if (world instanceof InformerWorld iw) iw.start();
+        if (world instanceof FileWorld fw) fw.watch(Duration.ofMillis(250), () -> reconciler.signal("files"));
+        pollOnce.run();
+        long every = options.pollInterval().toMillis();
+        polls.scheduleWithFixedDelay(pollOnce, every, every, TimeUnit.MILLISECONDS);
+        supervisor.watch(Duration.ofMillis(250));
+        reconciler.start();
+        LOG.log(Level.INFO, "temper agent started for node {0} (driver {1}, policies {2})", nodeName, supervisor.driver().kind(), options.policies());
+        return this;
+    }
+
+    public AgentStatus status() {
+        return reconciler.status();
+    }
+
+    public Reconciler reconciler() {
+        return reconciler;
+    }
+
+    public SchedulerSupervisor supervisor() {
+        return supervisor;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    public String nodeName() {
+        return nodeName;
+    }
+
+    /** {@code temper.codes/safe-mode-requested}: anything but exactly "false" asks for safe mode. */
+    static void annotation(Reconciler r, Node node) {
+        Map<String, String> a = node == null || node.getMetadata().getAnnotations() == null ? Map.of() : node.getMetadata().getAnnotations();
+        String v = a.get(NodeFact.SAFE_MODE_ANNOTATION);
+        boolean on = v != null && !v.equals("false");
+        String why = v == null ? "removed" : v.equals("true") || v.equals("false") ? "\"" + v + "\""
+                : "\"" + v + "\" (not true or false; taken as a request)";
+        r.safeMode(SafeModeSignals.Source.ANNOTATION, on, why);
+    }
+
+    private void evaluationCheck(PolicySet set) {
+        // A revision must evaluate on this node before it may become current.
+        rules.evaluate(set, new NodeFact(nodeNameOrProbe(), Map.of(), null, "7.0.0", 7000, 1000), List.of());
+    }
+
+    private String nodeNameOrProbe() {
+        return nodeName == null ? "probe" : nodeName;
+    }
+
+    private void report(PolicySourcePoller.PollResult r) {
+        switch (r.outcome()) {
+            case APPLIED -> {
+                LOG.log(Level.INFO, "policy {0} applied", r.revision());
+                supervisor.reset(); // a new revision is a fresh start for a scheduler given up on
+                if (reconciler != null) reconciler.signal("policy");
+            }
+            case REJECTED -> {
+                LOG.log(Level.ERROR, "policy revision {0} rejected, last good kept: {1}", r.revision(), r.message());
+                metrics.counter("temper_policy_rejections_total").increment();
+                if (statusWriter != null) statusWriter.rejectedRevision(r.revision(), r.message());
+            }
+            case FAILED -> {
+                LOG.log(Level.WARNING, "policy source unreachable, last good kept: {0}", r.message());
+                metrics.counter("temper_policy_poll_failures_total").increment();
+            }
+            case UNCHANGED -> { }
+        }
+    }
+
+    private void schedulerEvent(SchedulerSupervisor.Event e) {
+        metrics.counter("temper_scheduler_events_total", "kind", e.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
+        if (reconciler != null && e.kind() != SchedulerSupervisor.Event.Kind.ATTACHED && e.kind() != SchedulerSupervisor.Event.Kind.DETACHED) {
+            reconciler.signal("scheduler");
+        }
+    }
+
+    private void statusChanged(AgentStatus st) {
+        if (statusWriter != null) statusWriter.offer(st);
+    }
+
+    static CgroupDriver detectCgroupDriver(Path root) {
+        if (Files.isDirectory(root.resolve("kubepods"))) return CgroupDriver.CGROUPFS;
+        return CgroupDriver.SYSTEMD; // kubelet's default since 1.22, and kubeadm's
+    }
+
+    /** SIGTERM's path: stand down first (the node must end on CFS), then stop the rest. */
+    @Override
+    public void close() {
+        if (safeModeFile != null) safeModeFile.close();
+        reconciler.close();
+        supervisor.close();
+        polls.shutdownNow();
+        if (world instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "closing the world view", e);
+            }
+        }
+        if (statusWriter != null) statusWriter.close();
+    }
+}

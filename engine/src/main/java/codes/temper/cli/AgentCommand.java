@@ -1,0 +1,113 @@
+package codes.temper.cli;
+
+import codes.temper.kube.CgroupDriver;
+import codes.temper.reconcile.Reconciler;
+import codes.temper.sched.DriverChoice;
+import codes.temper.sched.EjectionBackoff;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code temper agent}: the per-node agent, in a cluster (informers) or on snapshot files. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = {"Runs the node agent: policies in, pods mapped to tiers, the sched_ext scheduler driven, status out.",
+                "In a cluster it watches its own Node (--node, default $NODE_NAME) and the pods bound to it; with",
+                "--pods-file and --node-file it reads snapshots instead and re-reads them when they change.",
+                "SIGTERM stands the scheduler down (the node runs CFS) and exits."})
+final class AgentCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--policies", required = true, paramLabel = "DIR|URL", description = "Policy directory or Git location <url>[#<ref>[:<path>]].")
+    String policies;
+
+    @Option(names = "--node", paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
+            description = "This node's name (default: $NODE_NAME; in file mode: the node file's).")
+    String node;
+
+    @Option(names = "--pods-file", paramLabel = "FILE", description = "File mode: kubectl get pods -A -o yaml|json output.")
+    Path podsFile;
+
+    @Option(names = "--node-file", paramLabel = "FILE", description = "File mode: kubectl get node NAME -o yaml|json output.")
+    Path nodeFile;
+
+    @Option(names = "--safe-mode-file", paramLabel = "PATH", description = "Safe mode while this file exists (works without the API server).")
+    Path safeModeFile;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Git cache and last-known-good revision.")
+    Path cacheDir;
+
+    @Option(names = "--git-credentials", paramLabel = "FILE|DIR", description = "Credentials file or mounted Secret for the policy remote.")
+    Path gitCredentials;
+
+    @Option(names = "--trusted-keys", paramLabel = "DIR", description = "Accept only commits signed by these OpenPGP keys.")
+    Path trustedKeys;
+
+    @Option(names = "--git-timeout", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION")
+    Duration gitTimeout;
+
+    @Option(names = "--poll-interval", defaultValue = "60s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How often the policy source is polled (default: ${DEFAULT-VALUE}).")
+    Duration pollInterval;
+
+    @Option(names = "--driver", defaultValue = "auto", paramLabel = "auto|bpf|dry_run",
+            description = "Scheduler driver; auto = BPF where it can load, else a dry run that says why (default: ${DEFAULT-VALUE}).")
+    DriverChoice.Mode driver;
+
+    @Option(names = "--bpf-object", paramLabel = "FILE", description = "Load this scheduler object instead of the one in the jar (lab use).")
+    Path bpfObject;
+
+    @Option(names = "--cgroup-root", defaultValue = "/sys/fs/cgroup", paramLabel = "DIR")
+    Path cgroupRoot;
+
+    @Option(names = "--cgroup-driver", paramLabel = "systemd|cgroupfs", description = "Default: cgroupfs if <cgroup-root>/kubepods exists, else systemd.")
+    CgroupDriver cgroupDriver;
+
+    @Option(names = "--debounce", defaultValue = "50ms", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Quiet time before a burst of events is applied (default: ${DEFAULT-VALUE}).")
+    Duration debounce;
+
+    @Option(names = "--max-delay", defaultValue = "500ms", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Longest an event waits for its burst to end (default: ${DEFAULT-VALUE}).")
+    Duration maxDelay;
+
+    @Option(names = "--resync", defaultValue = "5m", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Reconcile this often even without events, to repair drift (default: ${DEFAULT-VALUE}).")
+    Duration resync;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean fileMode = podsFile != null || nodeFile != null;
+        if (fileMode && (podsFile == null || nodeFile == null)) {
+            throw new ParameterException(spec.commandLine(), "--pods-file and --node-file go together");
+        }
+        if (!fileMode && (node == null || node.isBlank())) {
+            throw new ParameterException(spec.commandLine(), "--node (or $NODE_NAME) is required in a cluster; use --pods-file/--node-file without one");
+        }
+        KubernetesClient client = fileMode ? null : new KubernetesClientBuilder().build();
+        Agent.Options o = new Agent.Options(fileMode ? blankToNull(node) : node, client, podsFile, nodeFile, policies, cacheDir, gitCredentials,
+                trustedKeys, gitTimeout, pollInterval, safeModeFile, Duration.ofMillis(20), driver, bpfObject, cgroupRoot, cgroupDriver,
+                new Reconciler.Pacing(debounce, maxDelay, resync, Duration.ofSeconds(1)), EjectionBackoff.defaults());
+        Agent agent = new Agent(o).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            // SIGTERM: the node goes back to CFS before the process ends.
+            agent.close();
+            if (client != null) client.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

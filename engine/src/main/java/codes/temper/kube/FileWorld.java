@@ -1,0 +1,119 @@
+package codes.temper.kube;
+
+import codes.temper.reconcile.World;
+import codes.temper.yaml.InvalidInputException;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The node and its pods from snapshot files ({@code kubectl get node -o yaml}, {@code kubectl get
+ * pods -A -o yaml}): the agent without a cluster, and what the kernel lab runs. The files are
+ * re-read when their modification time, size or inode changes (an editor's or {@code mv}'s atomic
+ * replace included); an unreadable or invalid file keeps the last good view and is reported.
+ * Polled rather than watched with inotify: a poll every {@code interval} costs two stat calls,
+ * and it also works on hostPath and network mounts where inotify events do not arrive.
+ */
+public final class FileWorld implements World, AutoCloseable {
+    private static final Logger LOG = System.getLogger(FileWorld.class.getName());
+
+    private record Stamp(Object key, long mtime, long size) {
+        static Stamp of(Path p) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                return new Stamp(a.fileKey(), a.lastModifiedTime().toMillis(), a.size());
+            } catch (IOException e) {
+                return null;
+            }
+        }
+    }
+
+    private final Path podsFile, nodeFile;
+    private volatile Node node;
+    private volatile List<Pod> pods = List.of();
+    private volatile String problem;
+    private volatile boolean synced;
+    private Stamp podsStamp, nodeStamp;
+    private Thread watcher;
+
+    public FileWorld(Path podsFile, Path nodeFile) {
+        this.podsFile = podsFile;
+        this.nodeFile = nodeFile;
+    }
+
+    /** Reads both files if they changed; true when the view or its problem changed. */
+    public synchronized boolean refresh() {
+        Stamp ps = Stamp.of(podsFile), ns = Stamp.of(nodeFile);
+        if (synced && Objects.equals(ps, podsStamp) && Objects.equals(ns, nodeStamp)) return false;
+        try {
+            Node n = Snapshots.readNode(nodeFile);
+            List<Pod> p = Snapshots.readPods(podsFile);
+            node = n;
+            pods = List.copyOf(p);
+            podsStamp = ps;
+            nodeStamp = ns;
+            problem = null;
+            synced = true;
+            return true;
+        } catch (InvalidInputException e) {
+            String msg = e.problems().getFirst().toString() + (e.problems().size() > 1 ? " (and " + (e.problems().size() - 1) + " more)" : "");
+            boolean news = !msg.equals(problem);
+            if (news) LOG.log(Level.WARNING, "snapshot files rejected, keeping the last good view: {0}", msg);
+            problem = msg;
+            // Remember the stamps so a bad file is reported once, not re-read every poll.
+            podsStamp = ps;
+            nodeStamp = ns;
+            return news; // the view is unchanged, but its status must say it may be stale
+        }
+    }
+
+    /** Polls every {@code interval}, calling {@code onChange} after each change. */
+    public synchronized void watch(Duration interval, Runnable onChange) {
+        if (watcher != null) return;
+        watcher = Thread.ofPlatform().daemon().name("temper-files").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(interval);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (refresh()) onChange.run();
+            }
+        });
+    }
+
+    @Override
+    public Optional<Node> node() {
+        return Optional.ofNullable(node);
+    }
+
+    @Override
+    public List<Pod> pods() {
+        return pods;
+    }
+
+    @Override
+    public boolean synced() {
+        return synced;
+    }
+
+    @Override
+    public Optional<String> problem() {
+        return Optional.ofNullable(problem);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (watcher != null) watcher.interrupt();
+        watcher = null;
+    }
+}

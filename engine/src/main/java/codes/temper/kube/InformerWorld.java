@@ -1,0 +1,115 @@
+package codes.temper.kube;
+
+import codes.temper.reconcile.World;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * This node and the pods bound to it, from two fabric8 informers: the Node by name, the pods by
+ * the field selector {@code spec.nodeName=<node>} (so the API server sends this agent only its own
+ * pods, whatever the cluster's size). The caches are the view the reconciler reads; when the API
+ * server goes away they keep the last listing and the informers re-list and re-watch on their own
+ * when it returns.
+ */
+public final class InformerWorld implements World, AutoCloseable {
+
+    /** Called on the informers' thread; keep it short (the kill switch's fast path runs here). */
+    public interface Listener {
+        void nodeChanged(Node before, Node after);
+
+        void podsChanged();
+    }
+
+    private final KubernetesClient client;
+    private final String nodeName;
+    private final Duration resync;
+    private final Listener listener;
+    private SharedIndexInformer<Node> nodes;
+    private SharedIndexInformer<Pod> pods;
+
+    public InformerWorld(KubernetesClient client, String nodeName, Duration resync, Listener listener) {
+        this.client = client;
+        this.nodeName = nodeName;
+        this.resync = resync;
+        this.listener = listener;
+    }
+
+    /** Starts both informers without waiting: an unreachable API server at start is not fatal. */
+    public synchronized void start() {
+        nodes = client.nodes().withName(nodeName).runnableInformer(resync.toMillis());
+        nodes.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node n) {
+                listener.nodeChanged(null, n);
+            }
+
+            @Override
+            public void onUpdate(Node before, Node after) {
+                listener.nodeChanged(before, after);
+            }
+
+            @Override
+            public void onDelete(Node n, boolean unknownFinalState) {
+                listener.nodeChanged(n, null);
+            }
+        });
+        pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(resync.toMillis());
+        pods.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod p) {
+                listener.podsChanged();
+            }
+
+            @Override
+            public void onUpdate(Pod before, Pod after) {
+                // A resync re-delivers every pod unchanged; only a new resourceVersion is news.
+                if (before == null || after == null || !java.util.Objects.equals(
+                        before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())) {
+                    listener.podsChanged();
+                }
+            }
+
+            @Override
+            public void onDelete(Pod p, boolean unknownFinalState) {
+                listener.podsChanged();
+            }
+        });
+        nodes.start();
+        pods.start();
+    }
+
+    @Override
+    public Optional<Node> node() {
+        return nodes == null ? Optional.empty() : nodes.getStore().list().stream()
+                .filter(n -> nodeName.equals(n.getMetadata().getName())).findFirst();
+    }
+
+    @Override
+    public List<Pod> pods() {
+        return pods == null ? List.of() : List.copyOf(pods.getStore().list());
+    }
+
+    @Override
+    public boolean synced() {
+        return nodes != null && pods != null && nodes.hasSynced() && pods.hasSynced();
+    }
+
+    @Override
+    public Optional<String> problem() {
+        if (nodes == null || pods == null) return Optional.of("informers not started");
+        if (!nodes.isWatching() || !pods.isWatching()) return Optional.of("not watching the API server; using the last listing");
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (nodes != null) nodes.close();
+        if (pods != null) pods.close();
+    }
+}

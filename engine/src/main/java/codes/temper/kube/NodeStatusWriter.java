@@ -1,0 +1,164 @@
+package codes.temper.kube;
+
+import codes.temper.reconcile.AgentStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reports the agent's state on its Node: the {@code temper.codes/agent-status} and
+ * {@code temper.codes/policy-revision} annotations, and Events for mode changes and rejected
+ * revisions. Writes happen on this writer's own thread, so a slow or absent API server never
+ * holds up the reconcile loop or the kill switch; only the latest status is written (older ones
+ * are superseded, not queued), and failures are retried with a doubling delay.
+ *
+ * <p>Patches are JSON merge patches of {@code metadata.annotations} with only our two keys:
+ * nothing else on the Node is sent, so other writers' labels and annotations are never touched
+ * and there is no read-modify-write race with them.
+ */
+public final class NodeStatusWriter implements AutoCloseable {
+    private static final Logger LOG = System.getLogger(NodeStatusWriter.class.getName());
+    public static final String STATUS_ANNOTATION = "temper.codes/agent-status";
+    public static final String REVISION_ANNOTATION = "temper.codes/policy-revision";
+    /** Annotation values are for people and tools; a long reason is cut, the whole one is in /status. */
+    static final int MAX_VALUE = 250;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private record Written(String status, String revision) {
+    }
+
+    private final KubernetesClient client;
+    private final String nodeName;
+    private final Object lock = new Object();
+    private AgentStatus latest;
+    private final Deque<Event> events = new ArrayDeque<>();
+    private Written written;
+    private String lastMode;
+    private boolean closed;
+    private final Thread worker;
+    private volatile long patches;
+
+    public NodeStatusWriter(KubernetesClient client, String nodeName) {
+        this.client = client;
+        this.nodeName = nodeName;
+        this.worker = Thread.ofPlatform().daemon().name("temper-node-status").start(this::run);
+    }
+
+    /** The reconciler's status listener: cheap, never blocks. */
+    public void offer(AgentStatus st) {
+        synchronized (lock) {
+            latest = st;
+            if (!Objects.equals(lastMode, st.mode())) {
+                if (lastMode != null || !st.mode().equals("attach")) {
+                    events.add(event(st.mode().equals("attach") ? "Normal" : "Warning", "TemperModeChanged",
+                            "mode " + (lastMode == null ? "" : lastMode + " -> ") + st.mode() + ": " + String.join("; ", st.reasons())));
+                }
+                lastMode = st.mode();
+            }
+            lock.notifyAll();
+        }
+    }
+
+    public void rejectedRevision(String revision, String reason) {
+        synchronized (lock) {
+            events.add(event("Warning", "TemperPolicyRejected", "policy revision " + revision + " rejected, last good kept: " + reason));
+            lock.notifyAll();
+        }
+    }
+
+    /** Annotation patches sent so far (tests and metrics). */
+    public long patches() {
+        return patches;
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofMillis(500);
+        while (true) {
+            AgentStatus st;
+            Event ev;
+            synchronized (lock) {
+                while (!closed && events.isEmpty() && (latest == null || Objects.equals(written, target(latest)))) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) return;
+                st = latest;
+                ev = events.peekFirst();
+            }
+            try {
+                if (st != null && !Objects.equals(written, target(st))) patch(target(st));
+                if (ev != null) {
+                    client.v1().events().inNamespace("default").resource(ev).create();
+                    synchronized (lock) {
+                        events.pollFirst();
+                    }
+                }
+                backoff = Duration.ofMillis(500);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot report status on node {0} ({1}); retrying in {2} ms", nodeName, e.getMessage(), backoff.toMillis());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private static Written target(AgentStatus st) {
+        return new Written(cut(st.agentStatus()), st.policyRevision());
+    }
+
+    private void patch(Written w) {
+        Map<String, Object> annotations = new LinkedHashMap<>();
+        annotations.put(STATUS_ANNOTATION, w.status());
+        annotations.put(REVISION_ANNOTATION, w.revision()); // null removes it: no revision applied
+        String body = JSON.writeValueAsString(Map.of("metadata", Map.of("annotations", annotations)));
+        client.nodes().withName(nodeName).patch(PatchContext.of(PatchType.JSON_MERGE), body);
+        patches++;
+        written = w;
+    }
+
+    static String cut(String s) {
+        String oneLine = s.replaceAll("\\s+", " ");
+        return oneLine.length() <= MAX_VALUE ? oneLine : oneLine.substring(0, MAX_VALUE - 3) + "...";
+    }
+
+    private Event event(String type, String reason, String message) {
+        Instant now = Instant.now();
+        return new EventBuilder()
+                .withNewMetadata().withGenerateName(nodeName + ".temper.").withNamespace("default").endMetadata()
+                .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Node").withName(nodeName).build())
+                .withType(type).withReason(reason).withMessage(message.length() > 1000 ? message.substring(0, 997) + "..." : message)
+                .withNewSource().withComponent("temper-agent").withHost(nodeName).endSource()
+                .withReportingComponent("temper.codes/agent").withReportingInstance(nodeName)
+                .withFirstTimestamp(now.toString()).withLastTimestamp(now.toString()).withCount(1)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
+        worker.interrupt();
+    }
+}

@@ -1,0 +1,52 @@
+package codes.temper.reconcile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code --safe-mode-file PATH}: present = safe mode. The local trigger for when the API server
+ * is unreachable (a hostPath, so {@code touch} on the node or in the pod works). Checked every
+ * {@code interval} on its own thread with one stat call: nothing else the agent does can delay
+ * it, and it works on any file system (inotify would not see changes made through some mounts).
+ */
+public final class SafeModeFile implements AutoCloseable {
+    private final Path path;
+    private final Reconciler reconciler;
+    private Thread watcher;
+    private boolean present;
+
+    public SafeModeFile(Path path, Reconciler reconciler) {
+        this.path = path;
+        this.reconciler = reconciler;
+    }
+
+    /** Checks once, now (the agent calls this before its first reconcile, so it starts in safe mode). */
+    public synchronized void check() {
+        boolean now = Files.exists(path);
+        if (now != present) {
+            present = now;
+            reconciler.safeMode(SafeModeSignals.Source.FILE, now, path + (now ? " exists" : " removed"));
+        }
+    }
+
+    public synchronized void watch(Duration interval) {
+        if (watcher != null) return;
+        watcher = Thread.ofPlatform().daemon().name("temper-safe-mode-file").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                check();
+                try {
+                    Thread.sleep(interval);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        if (watcher != null) watcher.interrupt();
+        watcher = null;
+    }
+}

@@ -1,0 +1,140 @@
+package codes.temper.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import codes.temper.kube.CgroupDriver;
+import codes.temper.kube.PodFacts;
+import codes.temper.kube.Snapshots;
+import codes.temper.reconcile.AgentStatus;
+import codes.temper.reconcile.Reconciler;
+import codes.temper.sched.DriverChoice;
+import codes.temper.sched.DryRunDriver;
+import codes.temper.sched.EjectionBackoff;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent without a cluster, as `temper agent --pods-file F --node-file F --safe-mode-file P`
+ * runs it: real files, the real rules, the dry-run driver (this host has no sched_ext) recording
+ * exactly what the BPF driver would write, real cgroup directories for the ids.
+ */
+class AgentFileModeTest {
+    static final Path POLICIES = Path.of("../policies");
+    static final Path EXAMPLES = POLICIES.resolve("examples");
+
+    @TempDir
+    Path dir;
+    Agent agent;
+
+    @AfterEach
+    void stop() {
+        if (agent != null) agent.close();
+    }
+
+    Agent start(Path pods, Path node, Path safeMode, Path cgroupRoot) throws Exception {
+        Agent.Options o = new Agent.Options(null, null, pods, node, POLICIES.toString(), null, null, null, Duration.ofSeconds(5),
+                Duration.ofSeconds(1), safeMode, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN, null, cgroupRoot, CgroupDriver.SYSTEMD,
+                new Reconciler.Pacing(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMillis(200)),
+                EjectionBackoff.defaults());
+        agent = new Agent(o).start();
+        return agent;
+    }
+
+    static AgentStatus await(Agent a, Predicate<AgentStatus> p, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (p.test(a.status())) return a.status();
+            Thread.sleep(10);
+        }
+        throw new AssertionError("timed out waiting for " + what + "; status: " + a.status());
+    }
+
+    /** Creates the pod-level cgroup directory of every pod in the file, as the kubelet would. */
+    static void makeCgroups(Path pods, Path root) throws Exception {
+        for (Pod p : Snapshots.readPods(pods)) Files.createDirectories(root.resolve(PodFacts.of(p, CgroupDriver.SYSTEMD).cgroup()));
+    }
+
+    DryRunDriver dryRun() {
+        return (DryRunDriver) agent.supervisor().driver();
+    }
+
+    @Test
+    void attachesThenFollowsSafeModeFileAndPodChurn() throws Exception {
+        Path pods = Files.copy(EXAMPLES.resolve("pods.yaml"), dir.resolve("pods.yaml"));
+        Path node = Files.copy(EXAMPLES.resolve("node.yaml"), dir.resolve("node.yaml"));
+        Path cg = Files.createDirectories(dir.resolve("cgroup"));
+        makeCgroups(pods, cg);
+        Path safe = dir.resolve("safe-mode");
+        start(pods, node, safe, cg);
+
+        AgentStatus st = await(agent, s -> s.mode().equals("attach") && s.ready(), "attach");
+        assertThat(st.node()).isEqualTo("node-a");
+        assertThat(st.agentStatus()).isEqualTo("attached");
+        assertThat(st.policyRevision()).startsWith("dir@sha256:");
+        assertThat(st.scheduler().driver()).isEqualTo("dry-run");
+        assertThat(st.scheduler().dryRunWhy()).contains("--driver dry-run");
+        // The same 29 placements as `temper plan` on these files, each by its cgroup's inode.
+        assertThat(dryRun().applied().podTiers()).hasSize(29);
+        assertThat(st.tiers()).extracting(AgentStatus.Tier::pods).containsExactly(10, 4, 7, 2, 6);
+
+        Files.createFile(safe);
+        st = await(agent, s -> s.mode().equals("safe-mode"), "safe mode from the file");
+        assertThat(st.agentStatus()).isEqualTo("safe-mode");
+        assertThat(st.reasons()).anyMatch(r -> r.contains(safe.toString()));
+        assertThat(agent.supervisor().driver().attached()).isFalse();
+
+        Files.delete(safe);
+        await(agent, s -> s.mode().equals("attach") && s.scheduler().phase().equals("ATTACHED"), "re-engaged");
+        assertThat(agent.supervisor().driver().attached()).isTrue();
+
+        // Pod churn: drop every pod of one namespace; the scheduler's map follows.
+        String yaml = Files.readString(pods);
+        List<Pod> all = Snapshots.readPods(pods);
+        long kept = all.stream().filter(p -> !p.getMetadata().getNamespace().equals("batch")).count();
+        assertThat(kept).isLessThan(all.size());
+        String filtered = io.fabric8.kubernetes.client.utils.Serialization.asYaml(new io.fabric8.kubernetes.api.model.PodListBuilder()
+                .withItems(all.stream().filter(p -> !p.getMetadata().getNamespace().equals("batch")).toList()).build());
+        Path tmp = dir.resolve("pods.tmp");
+        Files.writeString(tmp, filtered);
+        Files.move(tmp, pods, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        int before = 29;
+        await(agent, s -> dryRun().applied().podTiers().size() < before, "pods removed");
+        assertThat(yaml).contains("namespace: batch");
+    }
+
+    @Test
+    void aPodWhoseCgroupAppearsLaterIsPickedUpByTheRetry() throws Exception {
+        Path pods = Files.copy(EXAMPLES.resolve("pods.yaml"), dir.resolve("pods.yaml"));
+        Path node = Files.copy(EXAMPLES.resolve("node.yaml"), dir.resolve("node.yaml"));
+        Path cg = Files.createDirectories(dir.resolve("cgroup"));
+        start(pods, node, null, cg);
+        AgentStatus st = await(agent, s -> s.mode().equals("attach") && s.ready(), "attach");
+        assertThat(dryRun().applied().podTiers()).isEmpty();
+        assertThat(st.reasons()).anyMatch(r -> r.contains("29 pod(s) without a cgroup yet"));
+        makeCgroups(pods, cg);
+        await(agent, s -> dryRun().applied().podTiers().size() == 29, "retry found the cgroups");
+    }
+
+    @Test
+    void anInvalidPodsFileKeepsTheLastGoodView() throws Exception {
+        Path pods = Files.copy(EXAMPLES.resolve("pods.yaml"), dir.resolve("pods.yaml"));
+        Path node = Files.copy(EXAMPLES.resolve("node.yaml"), dir.resolve("node.yaml"));
+        Path cg = Files.createDirectories(dir.resolve("cgroup"));
+        makeCgroups(pods, cg);
+        start(pods, node, null, cg);
+        await(agent, s -> dryRun().applied().podTiers().size() == 29, "attach");
+        Files.writeString(pods, "apiVersion: v1\nkind: List\nitems:\n- kind: Pod\n  metadata: {name: [oops]}\n");
+        AgentStatus st = await(agent, s -> s.reasons().stream().anyMatch(r -> r.contains("view may be stale")), "problem reported");
+        assertThat(st.reasons()).anyMatch(r -> r.contains(pods.toString()));
+        assertThat(dryRun().applied().podTiers()).hasSize(29);
+        assertThat(st.mode()).isEqualTo("attach");
+    }
+}
