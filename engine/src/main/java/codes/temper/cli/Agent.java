@@ -167,6 +167,10 @@ public final class Agent implements AutoCloseable {
         return reconciler.status();
     }
 
+    World world() {
+        return world;
+    }
+
     public Reconciler reconciler() {
         return reconciler;
     }

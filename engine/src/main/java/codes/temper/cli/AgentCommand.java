@@ -70,11 +70,11 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--cgroup-driver", paramLabel = "systemd|cgroupfs", description = "Default: cgroupfs if <cgroup-root>/kubepods exists, else systemd.")
     CgroupDriver cgroupDriver;
 
-    @Option(names = "--debounce", defaultValue = "50ms", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(names = "--debounce", defaultValue = "200ms", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Quiet time before a burst of events is applied (default: ${DEFAULT-VALUE}).")
     Duration debounce;
 
-    @Option(names = "--max-delay", defaultValue = "500ms", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(names = "--max-delay", defaultValue = "2s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Longest an event waits for its burst to end (default: ${DEFAULT-VALUE}).")
     Duration maxDelay;
 

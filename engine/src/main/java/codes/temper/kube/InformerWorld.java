@@ -92,7 +92,10 @@ public final class InformerWorld implements World, AutoCloseable {
 
     @Override
     public List<Pod> pods() {
-        return pods == null ? List.of() : List.copyOf(pods.getStore().list());
+        // The API server already filters by spec.nodeName; filtering again costs nothing and keeps
+        // a server (or test double) that ignores the field selector from handing us other nodes' pods.
+        return pods == null ? List.of() : pods.getStore().list().stream()
+                .filter(p -> p.getSpec() != null && nodeName.equals(p.getSpec().getNodeName())).toList();
     }
 
     @Override

@@ -1,0 +1,259 @@
+package codes.temper.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import codes.temper.kube.CgroupDriver;
+import codes.temper.kube.MockApiServer;
+import codes.temper.kube.NodeStatusWriter;
+import codes.temper.kube.PodFacts;
+import codes.temper.kube.Snapshots;
+import codes.temper.reconcile.AgentStatus;
+import codes.temper.reconcile.Reconciler;
+import codes.temper.sched.ConfigDiff;
+import codes.temper.sched.DriverChoice;
+import codes.temper.sched.DryRunDriver;
+import codes.temper.sched.EjectionBackoff;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent in a cluster, against the fabric8 mock API server in CRUD mode (real HTTP, real
+ * watches) with the production code path: informers, merge patches, events. The driver is the
+ * dry run (this host has no sched_ext), which records every write the BPF driver would make.
+ */
+class AgentClusterTest {
+    static final Path EXAMPLES = Path.of("../policies/examples");
+
+    @TempDir
+    Path dir;
+    MockApiServer api;
+    KubernetesClient client;
+    Agent agent;
+    Path cgroups;
+
+    @BeforeEach
+    void cluster() throws Exception {
+        api = new MockApiServer();
+        client = api.client();
+        cgroups = Files.createDirectories(dir.resolve("cgroup"));
+        client.resource(Snapshots.readNode(EXAMPLES.resolve("node.yaml"))).create();
+        for (Pod p : Snapshots.readPods(EXAMPLES.resolve("pods.yaml"))) {
+            // The server assigns the uid, and the uid names the cgroup: make it from what came back.
+            Pod created = client.resource(p).create();
+            Files.createDirectories(cgroups.resolve(PodFacts.of(created, CgroupDriver.SYSTEMD).cgroup()));
+        }
+    }
+
+    @AfterEach
+    void down() {
+        if (agent != null) agent.close();
+        client.close();
+        api.close();
+    }
+
+    Agent start() throws Exception {
+        Agent.Options o = new Agent.Options("node-a", client, null, null, "../policies", null, null, null, Duration.ofSeconds(5),
+                Duration.ofMinutes(1), null, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN, null, cgroups, CgroupDriver.SYSTEMD,
+                new Reconciler.Pacing(Reconciler.Pacing.DEFAULT.debounce(), Reconciler.Pacing.DEFAULT.maxDelay(), Duration.ofMinutes(5),
+                        Duration.ofMillis(200)),
+                EjectionBackoff.defaults());
+        agent = new Agent(o).start();
+        return agent;
+    }
+
+    static void await(BooleanSupplier p, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (p.getAsBoolean()) return;
+            Thread.sleep(10);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    AgentStatus awaitStatus(Predicate<AgentStatus> p, String what) throws InterruptedException {
+        await(() -> p.test(agent.status()), what + " (status: " + agent.status() + ")");
+        return agent.status();
+    }
+
+    DryRunDriver dryRun() {
+        return (DryRunDriver) agent.supervisor().driver();
+    }
+
+    Map<String, String> annotations() {
+        Map<String, String> a = client.nodes().withName("node-a").get().getMetadata().getAnnotations();
+        return a == null ? Map.of() : a;
+    }
+
+    long cgroupId(Pod p) throws Exception {
+        return ((Number) Files.getAttribute(cgroups.resolve(PodFacts.of(p, CgroupDriver.SYSTEMD).cgroup()), "unix:ino")).longValue();
+    }
+
+    /** As {@code kubectl annotate node node-a temper.codes/safe-mode-requested=...} does it: a merge patch. */
+    void annotate(String jsonValue) {
+        client.nodes().withName("node-a").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\"temper.codes/safe-mode-requested\":" + jsonValue + "}}}");
+    }
+
+    double reconciles() {
+        var t = agent.metrics().find("temper_reconcile").timer();
+        return t == null ? 0 : t.count();
+    }
+
+    @Test
+    void attachesAndReportsOnTheNode() throws Exception {
+        start();
+        awaitStatus(s -> s.agentStatus().equals("attached"), "attached");
+        assertThat(dryRun().applied().podTiers()).hasSize(29);
+        await(() -> "attached".equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "agent-status annotation");
+        assertThat(annotations().get(NodeStatusWriter.REVISION_ANNOTATION)).startsWith("dir@sha256:");
+        // The node's own annotations survive our merge patches.
+        assertThat(annotations()).containsKey("node.alpha.kubernetes.io/ttl");
+    }
+
+    @Test
+    void podsCreatedDeletedAndRelabelledAreFollowedAndABurstIsBatched() throws Exception {
+        start();
+        awaitStatus(s -> s.agentStatus().equals("attached"), "attached");
+        Pod web = client.pods().inNamespace("shop").withName("frontend-6b9c7d8f5-mnb2x").get();
+        long webId = cgroupId(web);
+        int tierBefore = dryRun().applied().podTiers().get(webId);
+
+        client.pods().inNamespace("shop").withName("frontend-6b9c7d8f5-mnb2x").edit(p -> new PodBuilder(p).editMetadata()
+                .addToLabels("temper.codes/tier", "background").endMetadata().build());
+        await(() -> dryRun().applied().podTiers().get(webId) == 4, "relabelled pod moved to background (was tier " + tierBefore + ")");
+
+        client.pods().inNamespace("shop").withName("frontend-6b9c7d8f5-mnb2x").delete();
+        await(() -> !dryRun().applied().podTiers().containsKey(webId), "deleted pod unmapped");
+
+        Pod extra = new PodBuilder(web).editMetadata().withName("web-9").withUid("0f0f0f0f-0000-4000-8000-000000000009")
+                .withResourceVersion(null).withLabels(Map.of()).endMetadata().build();
+        extra = client.resource(extra).create();
+        Files.createDirectories(cgroups.resolve(PodFacts.of(extra, CgroupDriver.SYSTEMD).cgroup()));
+        long extraId = cgroupId(extra);
+        await(() -> dryRun().applied().podTiers().containsKey(extraId), "created pod mapped");
+
+        // A burst: 1,000 pod events (200 pods created, then each relabelled 4 times).
+        await(() -> agent.status().lastReconfiguration() != null, "settled");
+        Thread.sleep(300);
+        double before = reconciles();
+        int appliesBefore = dryRun().history().size();
+        long burstStart = System.nanoTime();
+        Pod template = extra;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<?>> created = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                int n = i;
+                created.add(pool.submit(() -> {
+                    Pod p = client.resource(new PodBuilder(template).editMetadata().withName("burst-" + n).withUid(null)
+                            .withResourceVersion(null).endMetadata().build()).create();
+                    Files.createDirectories(cgroups.resolve(PodFacts.of(p, CgroupDriver.SYSTEMD).cgroup()));
+                    return null;
+                }));
+            }
+            for (var f : created) f.get();
+            for (int round = 0; round < 4; round++) {
+                String tier = round % 2 == 0 ? "low" : "high";
+                List<java.util.concurrent.Future<?>> edits = new java.util.ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    String name = "burst-" + i;
+                    edits.add(pool.submit(() -> client.pods().inNamespace("shop").withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"labels\":{\"temper.codes/tier\":\"" + tier + "\"}}}")));
+                }
+                for (var f : edits) f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        double burstMs = (System.nanoTime() - burstStart) / 1e6;
+        await(() -> dryRun().applied().podTiers().size() == 29 + 200, "all 200 burst pods mapped");
+        // The last round put every burst pod in "high" (rank 1), next to the 4 pods already there.
+        await(() -> dryRun().applied().podTiers().values().stream().filter(t -> t == 1).count() == 204, "burst settled in tier high");
+        Thread.sleep(Reconciler.Pacing.DEFAULT.maxDelay().toMillis() + 200); // the last window
+        double passes = reconciles() - before;
+        int applies = dryRun().history().size() - appliesBefore;
+        System.out.printf("burst of 1000 pod events over %.0f ms: %.0f reconcile passes, %d applies%n", burstMs, passes, applies);
+        // The debounce's contract: while events keep coming, at most one pass per maxDelay (the
+        // production default, 2 s), plus the one after the last event; never one pass per event.
+        long bound = (long) Math.ceil(burstMs / Reconciler.Pacing.DEFAULT.maxDelay().toMillis()) + 3;
+        assertThat(passes).isGreaterThan(0).isLessThanOrEqualTo(bound);
+        assertThat(applies).isLessThanOrEqualTo((int) bound);
+        assertThat(dryRun().history().subList(appliesBefore, dryRun().history().size()).stream().mapToInt(ConfigDiff::writes).sum())
+                .as("writes are only the changes").isLessThan(1000);
+    }
+
+    @Test
+    void theAnnotationKillSwitchDetachesAndItsRemovalReEngages() throws Exception {
+        start();
+        awaitStatus(s -> s.agentStatus().equals("attached"), "attached");
+        annotate("\"true\"");
+        await(() -> !dryRun().attached(), "detached");
+        awaitStatus(s -> s.mode().equals("safe-mode"), "safe-mode status");
+        await(() -> "safe-mode".equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "safe-mode annotation");
+
+        annotate("null");
+        awaitStatus(s -> s.agentStatus().equals("attached"), "re-attached");
+        assertThat(dryRun().attached()).isTrue();
+        await(() -> "attached".equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "attached annotation");
+
+        // An odd value still counts (fail-safe) and is reported as odd.
+        annotate("\"yes please\"");
+        AgentStatus st = awaitStatus(s -> s.mode().equals("safe-mode"), "odd value");
+        assertThat(st.reasons()).anyMatch(r -> r.contains("\"yes please\" (not true or false; taken as a request)"));
+        await(() -> client.v1().events().inNamespace("default").list().getItems().stream()
+                .anyMatch(e -> "TemperModeChanged".equals(e.getReason()) && e.getMessage().contains("attach -> safe-mode")), "mode-change event");
+    }
+
+    @Test
+    void anExcludedNodeNeverAttachesAndSaysWhy() throws Exception {
+        client.nodes().withName("node-a").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"temper.codes/cpu-quota\":\"strict\"}}}");
+        start();
+        AgentStatus st = awaitStatus(s -> s.mode().equals("excluded"), "excluded");
+        assertThat(st.agentStatus()).startsWith("excluded:").contains("strict-cpu-quota");
+        await(() -> annotations().getOrDefault(NodeStatusWriter.STATUS_ANNOTATION, "").startsWith("excluded:"), "excluded annotation");
+        Thread.sleep(500);
+        assertThat(dryRun().history()).as("never attached, not even once").isEmpty();
+        assertThat(dryRun().attached()).isFalse();
+    }
+
+    @Test
+    void anApiServerOutageKeepsTheStateAndItsReturnResyncs() throws Exception {
+        start();
+        awaitStatus(s -> s.agentStatus().equals("attached"), "attached");
+        api.stop();
+        Thread.sleep(1500);
+        AgentStatus during = agent.status();
+        assertThat(during.mode()).isEqualTo("attach");
+        assertThat(dryRun().attached()).isTrue();
+        assertThat(dryRun().applied().podTiers()).hasSize(29);
+
+        assertThat(agent.world().problem()).get().asString().contains("not watching the API server");
+
+        api.start();
+        // Back: the informers re-list and re-watch by themselves. The mock's watch, unlike
+        // kube-apiserver's, does not replay events since the listed resourceVersion, so a change
+        // made between the re-list and the new watch would be lost here (never in a cluster):
+        // wait until the agent watches again, then change something.
+        await(() -> agent.world().problem().isEmpty(), "watching again");
+        Pod web = client.pods().inNamespace("shop").withName("frontend-6b9c7d8f5-mnb2x").get();
+        long webId = cgroupId(web);
+        client.pods().inNamespace("shop").withName("frontend-6b9c7d8f5-mnb2x").delete();
+        await(() -> !dryRun().applied().podTiers().containsKey(webId), "change after the outage seen");
+        await(() -> "attached".equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "status still reported");
+    }
+}

@@ -1,0 +1,83 @@
+package codes.temper.kube;
+
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.HashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The fabric8 Kubernetes mock server in CRUD mode (real HTTP, real watches; objects kept in
+ * memory), which stands in for kube-apiserver here. It can be stopped and started again on the
+ * same port with the same objects, to play an API server outage.
+ */
+public final class MockApiServer implements AutoCloseable {
+    private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+    private KubernetesMockServer server;
+    private int port;
+
+    public MockApiServer() {
+        start();
+    }
+
+    /**
+     * The CRUD dispatcher evaluates field selectors on metadata.name and metadata.namespace only;
+     * asked for {@code spec.nodeName=x} it matches nothing. This drops that one requirement so
+     * the server answers with every pod, the worst case for the agent, whose own filter (kept in
+     * production as defence in depth) then keeps its node's pods. Everything else is untouched.
+     */
+    private static final class NodeNameSelectorIgnored extends Dispatcher {
+        private static final Pattern NODE_NAME = Pattern.compile("spec\\.nodeName(?:=|%3D)[^&,%]*(?:,|%2C)?");
+        private final Dispatcher delegate;
+
+        NodeNameSelectorIgnored(Dispatcher delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest r) {
+            String path = r.getPath();
+            if (path != null && path.contains("fieldSelector=spec.nodeName")) {
+                String p = NODE_NAME.matcher(path).replaceAll("").replace("fieldSelector=&", "").replaceAll("[?&]fieldSelector=$", "");
+                r = new RecordedRequest(r.getHttpVersion(), r.method(), p, r.getHeaders(), r.getBody());
+            }
+            return delegate.dispatch(r);
+        }
+
+        @Override
+        public void shutdown() {
+            delegate.shutdown();
+        }
+    }
+
+    public synchronized void start() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new NodeNameSelectorIgnored(dispatcher), false);
+        server.init(InetAddress.getLoopbackAddress(), port);
+        port = server.getPort();
+    }
+
+    public synchronized void stop() {
+        server.destroy();
+    }
+
+    /** A client with short timeouts and retries, as a test wants them; the agent's code path is the same. */
+    public NamespacedKubernetesClient client() {
+        return server.createClient(b -> b.editOrNewConfig().withRequestRetryBackoffLimit(3).withRequestRetryBackoffInterval(100)
+                .withWatchReconnectInterval(200).endConfig());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
