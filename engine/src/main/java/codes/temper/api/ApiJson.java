@@ -1,0 +1,38 @@
+package codes.temper.api;
+
+import io.javalin.json.JavalinJackson3;
+import java.util.Map;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one JSON mapper of the status API. Javalin 7 ships an adapter for Jackson 3
+ * ({@link JavalinJackson3}), so no hand-written {@code io.javalin.json.JsonMapper} is needed.
+ */
+final class ApiJson {
+
+    /**
+     * Instants as ISO-8601 strings (scripts and people read them; epoch numbers they would have to
+     * convert) and nulls written, so {@code /status} keeps one shape whatever is unknown. Both are
+     * Jackson 3's defaults; stated here so an upgrade that changes them does not change the API.
+     * Reading is strict because the only body read is a safe-mode request: {@code {"enabled":
+     * false, "enabled": true}} or trailing garbage is ambiguous, and an ambiguous request to
+     * take a node's scheduler down is refused rather than guessed.
+     */
+    static final JsonMapper MAPPER = JsonMapper.builder()
+            .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    static final JavalinJackson3 JAVALIN = new JavalinJackson3(MAPPER, false);
+
+    private ApiJson() {
+    }
+
+    static String error(String message) {
+        return MAPPER.writeValueAsString(Map.of("error", message));
+    }
+}
