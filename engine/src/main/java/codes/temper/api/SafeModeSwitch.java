@@ -1,0 +1,39 @@
+package codes.temper.api;
+
+import codes.temper.api.AuditEntry.Outcome;
+import codes.temper.reconcile.SafeModeControl;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+/** Turns an admitted {@code POST /safe-mode} into a {@link SafeModeControl} call and its audit entry. */
+final class SafeModeSwitch {
+
+    private static final Logger LOG = System.getLogger(SafeModeSwitch.class.getName());
+
+    private final SafeModeControl control;
+    private final AuditLog audit;
+
+    SafeModeSwitch(SafeModeControl control, AuditLog audit) {
+        this.control = control;
+        this.audit = audit;
+    }
+
+    /** @param body the raw request body; a malformed one is audited as invalid and answered 400 */
+    void request(String actor, String remote, String body) {
+        SafeModeRequest req;
+        try {
+            req = SafeModeRequest.parse(body);
+        } catch (ApiError e) {
+            audit.record(actor, remote, "safe-mode", Outcome.INVALID, e.getMessage());
+            throw e;
+        }
+        try {
+            control.requestSafeMode(req.enabled(), actor, req.reason());
+        } catch (RuntimeException e) {
+            audit.record(actor, remote, req.action(), Outcome.FAILED, req.reason() + " (" + e.getClass().getSimpleName() + ")");
+            LOG.log(Level.ERROR, "safe-mode request by " + actor + " failed", e);
+            throw new ApiError(500, "the safe-mode request failed; see the agent log");
+        }
+        audit.record(actor, remote, req.action(), Outcome.OK, req.reason());
+    }
+}

@@ -1,0 +1,167 @@
+package codes.temper.api;
+
+import codes.temper.reconcile.AgentStatus;
+import codes.temper.reconcile.SafeModeControl;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The agent's status API (DESIGN.md, "Interfaces"): health, readiness, status, metrics, audit,
+ * the authenticated safe-mode switch and the dashboard. All routes are in {@link #routes}; the
+ * handlers only translate HTTP, the decisions live in the small classes they call.
+ */
+public final class StatusServer implements AutoCloseable {
+
+    /** Not 9100: node-exporter owns it on most nodes. */
+    public static final int DEFAULT_PORT = 9740;
+    static final int AUDIT_DEFAULT_LIMIT = 200;
+    static final String AUDIT_ACTION_READ = "audit.read";
+
+    private static final Logger LOG = System.getLogger(StatusServer.class.getName());
+    private static final long MAX_REQUEST_BYTES = 16 * 1024;
+    /**
+     * What {@link PrometheusMeterRegistry#scrape()} writes. The Prometheus client's own constant
+     * is in a runtime-scoped artifact, so it is not compiled against.
+     */
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Supplier<AgentStatus> status;
+    private final PrometheusMeterRegistry registry;
+    private final AuditLog audit;
+    private final Guard guard;
+    private final SafeModeSwitch safeMode;
+    private final StatusMetrics metrics;
+    private final Dashboard dashboard;
+    private final Javalin app;
+
+    private StatusServer(Supplier<AgentStatus> status, SafeModeControl control, PrometheusMeterRegistry registry,
+            ApiAuth auth, AuditLog audit, String host, int port) {
+        this.status = Objects.requireNonNull(status, "status");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.guard = new Guard(Objects.requireNonNull(auth, "auth"), audit);
+        this.safeMode = new SafeModeSwitch(Objects.requireNonNull(control, "control"), audit);
+        this.metrics = new StatusMetrics(registry, audit);
+        this.dashboard = Dashboard.load();
+        this.app = Javalin.create(config -> configure(config, host, port));
+    }
+
+    /**
+     * Binds and serves until {@link #close()}.
+     *
+     * @param host the address to bind (the pod IP, or 0.0.0.0)
+     * @param port {@link #DEFAULT_PORT} in the agent; 0 for an ephemeral port ({@link #port()})
+     */
+    public static StatusServer start(Supplier<AgentStatus> status, SafeModeControl control,
+            PrometheusMeterRegistry registry, ApiAuth auth, AuditLog audit, String host, int port) {
+        var server = new StatusServer(status, control, registry, auth, audit, host, port);
+        server.app.start();
+        if (!auth.configured()) {
+            LOG.log(Level.WARNING, "status API: no API token configured; POST /safe-mode and GET /audit refuse every request");
+        }
+        LOG.log(Level.INFO, "status API on " + host + ":" + server.port());
+        return server;
+    }
+
+    /** The bound port (the ephemeral one when started with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        metrics.close();
+    }
+
+    private void configure(JavalinConfig config, String host, int port) {
+        config.jetty.host = host;
+        config.jetty.port = port;
+        // A node agent's API serves probes, a scrape and an occasional person: a few threads do.
+        config.jetty.threadPool = new QueuedThreadPool(16, 2, 60_000);
+        config.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+        config.http.maxRequestSize = MAX_REQUEST_BYTES;
+        config.http.prefer405over404 = true;
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.jsonMapper(ApiJson.JAVALIN);
+        routes(config.routes);
+    }
+
+    /** Every route of the API, and how failures become responses. */
+    private void routes(RoutesConfig r) {
+        r.before(this::securityHeaders);
+
+        r.get("/", ctx -> ctx.html(dashboard.html()));
+        r.get("/healthz", ctx -> ctx.result("ok"));
+        r.get("/readyz", this::readyz);
+        r.get("/status", ctx -> ctx.json(snapshot()));
+        r.get("/metrics", this::metrics);
+        r.get("/audit", this::audit);
+        r.post("/safe-mode", this::safeMode);
+
+        r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+        r.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        r.exception(Exception.class, (e, ctx) -> {
+            LOG.log(Level.ERROR, "status API: " + ctx.method() + " " + ctx.path() + " failed", e);
+            error(ctx, 500, "internal error; see the agent log");
+        });
+    }
+
+    private void readyz(Context ctx) {
+        String why = Readiness.notReadyReason(status.get());
+        if (why == null) {
+            ctx.result("ready");
+        } else {
+            ctx.status(503).result(why);
+        }
+    }
+
+    private void metrics(Context ctx) {
+        metrics.refresh(status.get());
+        ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape());
+    }
+
+    private void audit(Context ctx) {
+        guard.admit(ctx, AUDIT_ACTION_READ);
+        int limit = AuditQuery.limit(ctx.queryParam("limit"), AUDIT_DEFAULT_LIMIT);
+        ctx.json(audit.recent(limit));
+    }
+
+    private void safeMode(Context ctx) {
+        String actor = guard.admit(ctx, "safe-mode");
+        safeMode.request(actor, ctx.ip(), ctx.body());
+        ctx.json(snapshot());
+    }
+
+    private AgentStatus snapshot() {
+        AgentStatus s = status.get();
+        if (s == null) {
+            throw new ApiError(503, "agent starting: no status yet");
+        }
+        return s;
+    }
+
+    private void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", dashboard.contentSecurityPolicy());
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Referrer-Policy", "no-referrer");
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        if (status == 401) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"temper\"");
+        }
+        ctx.status(status).contentType("application/json").result(ApiJson.error(message));
+    }
+}

@@ -1,0 +1,53 @@
+package codes.temper.api;
+
+import codes.temper.reconcile.AgentStatus;
+import codes.temper.reconcile.SafeModeControl;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Status snapshots and a recording safe-mode switch for the API tests. */
+final class Fixtures {
+
+    static final String REVISION = "main@sha1:0123456789abcdef0123456789abcdef01234567";
+    static final Instant UPDATED = Instant.parse("2026-11-27T10:15:30.123Z");
+
+    private Fixtures() {
+    }
+
+    static AgentStatus notReady() {
+        return new AgentStatus("node-a", "attach", "degraded:starting", List.of("starting"), null, false, List.of(),
+                new AgentStatus.Scheduler("dry-run", "no sched_ext in this kernel", "DETACHED", "absent", null, 0, null, null),
+                null, UPDATED);
+    }
+
+    static AgentStatus attached(List<AgentStatus.Tier> tiers, String... reasons) {
+        return new AgentStatus("node-a", "attach", "attached", List.of(reasons), REVISION, true, tiers,
+                new AgentStatus.Scheduler("bpf", null, "ATTACHED", "enabled", "temper", 3, null, null),
+                new AgentStatus.Reconfiguration(Instant.parse("2026-11-27T10:15:29Z"), "pods", 4, 1.25, 0.5, 7, false),
+                UPDATED);
+    }
+
+    static List<AgentStatus.Tier> tiers() {
+        return List.of(
+                new AgentStatus.Tier("critical", 0, 8.0, "policy", 3),
+                new AgentStatus.Tier("normal", 2, null, null, 21),
+                new AgentStatus.Tier("background", 4, 2.0, "policy", 5));
+    }
+
+    static AgentStatus safeMode() {
+        return new AgentStatus("node-a", "safe-mode", "safe-mode", List.of("requested through the status API"), REVISION,
+                true, List.of(), new AgentStatus.Scheduler("bpf", null, "DETACHED", "disabled", null, 3, null, null),
+                null, UPDATED);
+    }
+
+    /** Records calls; the real one belongs to reconcile. */
+    static final class RecordingControl implements SafeModeControl {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public synchronized void requestSafeMode(boolean on, String actor, String reason) {
+            calls.add(on + "|" + actor + "|" + reason);
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package codes.temper.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import codes.temper.api.Fixtures.RecordingControl;
+import codes.temper.reconcile.AgentStatus;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The status API over real HTTP on an ephemeral port. */
+class StatusServerTest {
+
+    static final String TOKEN = ApiAuthTest.TOKEN;
+    static final String ACTOR = ApiAuth.actorOf(TOKEN);
+
+    final AtomicReference<AgentStatus> status = new AtomicReference<>(Fixtures.notReady());
+    final RecordingControl control = new RecordingControl();
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final AuditLog audit = AuditLog.inMemory();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final List<HttpResponse<String>> responses = new ArrayList<>();
+    LogCapture logs;
+    StatusServer server;
+
+    @BeforeEach
+    void start() {
+        logs = new LogCapture();
+        server = serve(ApiAuth.ofTokens(List.of(TOKEN)));
+    }
+
+    @AfterEach
+    void stop() {
+        try {
+            server.close();
+            // The token must not leak through any response or any log line.
+            assertThat(responses).allSatisfy(r -> {
+                assertThat(r.body()).doesNotContain(TOKEN);
+                assertThat(r.headers().map().toString()).doesNotContain(TOKEN);
+            });
+            assertThat(logs.everything()).doesNotContain(TOKEN);
+        } finally {
+            logs.close();
+        }
+    }
+
+    StatusServer serve(ApiAuth auth) {
+        return StatusServer.start(status::get, control, registry, auth, audit, "127.0.0.1", 0);
+    }
+
+    @Test
+    void healthzAnswersOkWhileServing() throws Exception {
+        var r = get("/healthz");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ok");
+        assertThat(server.port()).isPositive();
+    }
+
+    @Test
+    void readyzFollowsTheSuppliedStatus() throws Exception {
+        var notYet = get("/readyz");
+        assertThat(notYet.statusCode()).isEqualTo(503);
+        assertThat(notYet.body()).isEqualTo("no policy loaded yet");
+
+        var loaded = Fixtures.attached(Fixtures.tiers());
+        status.set(new AgentStatus(loaded.node(), loaded.mode(), loaded.agentStatus(), loaded.reasons(), Fixtures.REVISION,
+                false, loaded.tiers(), loaded.scheduler(), null, loaded.updated()));
+        assertThat(get("/readyz").body()).startsWith("decision not applied yet");
+
+        status.set(Fixtures.attached(Fixtures.tiers()));
+        var ready = get("/readyz");
+        assertThat(ready.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void statusIsTheSnapshotAsJsonWithIsoTimesAndNullsKept() throws Exception {
+        status.set(Fixtures.attached(Fixtures.tiers(), "attach: kernel 6.12"));
+        var r = get("/status");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertSecurityHeaders(r);
+
+        JsonNode s = ApiJson.MAPPER.readTree(r.body());
+        assertThat(s.propertyNames()).containsExactlyInAnyOrder("node", "mode", "agentStatus", "reasons", "policyRevision",
+                "ready", "tiers", "scheduler", "lastReconfiguration", "updated");
+        assertThat(s.get("mode").stringValue()).isEqualTo("attach");
+        assertThat(s.get("policyRevision").stringValue()).isEqualTo(Fixtures.REVISION);
+        assertThat(s.get("ready").booleanValue()).isTrue();
+        assertThat(s.get("reasons").get(0).stringValue()).isEqualTo("attach: kernel 6.12");
+        assertThat(s.get("updated").stringValue()).isEqualTo("2026-11-27T10:15:30.123Z");
+        assertThat(s.get("lastReconfiguration").get("at").stringValue()).isEqualTo("2026-11-27T10:15:29Z");
+        assertThat(s.get("lastReconfiguration").get("evaluateMs").doubleValue()).isEqualTo(1.25);
+        JsonNode normal = s.get("tiers").get(1);
+        assertThat(normal.get("name").stringValue()).isEqualTo("normal");
+        assertThat(normal.has("ceilingCpus")).isTrue();
+        assertThat(normal.get("ceilingCpus").isNull()).isTrue();
+        assertThat(s.get("scheduler").get("phase").stringValue()).isEqualTo("ATTACHED");
+        assertThat(s.get("scheduler").get("dryRunWhy").isNull()).isTrue();
+        assertThat(s.get("scheduler").get("retryAt").isNull()).isTrue();
+
+        status.set(Fixtures.notReady());
+        JsonNode early = ApiJson.MAPPER.readTree(get("/status").body());
+        assertThat(early.get("policyRevision").isNull()).isTrue();
+        assertThat(early.get("lastReconfiguration").isNull()).isTrue();
+    }
+
+    @Test
+    void metricsExposeTheStatusAndFollowIt() throws Exception {
+        status.set(Fixtures.attached(Fixtures.tiers()));
+        var r = get("/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        String m = r.body();
+        assertThat(m).contains("temper_mode{mode=\"attach\"} 1.0", "temper_mode{mode=\"safe-mode\"} 0.0",
+                "temper_mode{mode=\"excluded\"} 0.0", "temper_mode{mode=\"unsupported\"} 0.0",
+                "temper_ready 1.0", "temper_scheduler_attached 1.0",
+                "temper_tier_pods{tier=\"critical\"} 3.0", "temper_tier_pods{tier=\"normal\"} 21.0",
+                "temper_tier_pods{tier=\"background\"} 5.0",
+                "temper_tier_ceiling_cpus{tier=\"critical\"} 8.0",
+                "temper_audit_events_total{outcome=\"ok\"} 0.0");
+        assertThat(m).doesNotContain("temper_tier_ceiling_cpus{tier=\"normal\"}");
+
+        // A new revision: a tier goes, one appears, counts change; safe mode stands the scheduler down.
+        var next = List.of(new AgentStatus.Tier("critical", 0, 8.0, "policy", 4), new AgentStatus.Tier("batch", 1, 1.0, "policy", 9));
+        var s = Fixtures.safeMode();
+        status.set(new AgentStatus(s.node(), s.mode(), s.agentStatus(), s.reasons(), s.policyRevision(), s.ready(), next,
+                s.scheduler(), null, s.updated()));
+        post("/safe-mode", "{\"enabled\": true}", null); // one refused audit event
+        String after = get("/metrics").body();
+        assertThat(after).contains("temper_mode{mode=\"safe-mode\"} 1.0", "temper_mode{mode=\"attach\"} 0.0",
+                "temper_scheduler_attached 0.0", "temper_tier_pods{tier=\"critical\"} 4.0",
+                "temper_tier_pods{tier=\"batch\"} 9.0", "temper_audit_events_total{outcome=\"refused\"} 1.0");
+        assertThat(after).doesNotContain("tier=\"normal\"", "tier=\"background\"");
+
+        status.set(Fixtures.notReady());
+        assertThat(get("/metrics").body()).contains("temper_ready 0.0").doesNotContain("temper_tier_pods{");
+    }
+
+    @Test
+    void safeModeWithoutATokenIsRefusedAndAudited() throws Exception {
+        var r = post("/safe-mode", "{\"enabled\": true, \"reason\": \"x\"}", null);
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(ApiJson.MAPPER.readTree(r.body()).get("error").stringValue()).contains("missing bearer token");
+        assertThat(control.calls).isEmpty();
+        assertThat(audit.recent(10)).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(AuditEntry.Outcome.REFUSED);
+            assertThat(e.actor()).isEqualTo("anonymous");
+            assertThat(e.remote()).isEqualTo("127.0.0.1");
+            assertThat(e.action()).isEqualTo("safe-mode");
+        });
+    }
+
+    @Test
+    void safeModeWithAWrongTokenIsRefused() throws Exception {
+        var r = post("/safe-mode", "{\"enabled\": true}", "wrong-token-0123456789");
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).contains("invalid token").doesNotContain("wrong-token");
+        assertThat(control.calls).isEmpty();
+        assertThat(audit.recent(10)).singleElement().satisfies(e -> assertThat(e.detail()).isEqualTo("invalid token"));
+        assertThat(logs.everything()).doesNotContain("wrong-token-0123456789");
+    }
+
+    @Test
+    void safeModeWithTheTokenCallsTheSwitchAuditsAndAnswersTheStatus() throws Exception {
+        status.set(Fixtures.safeMode());
+        var r = post("/safe-mode", "{\"enabled\": true, \"reason\": \"incident 42\"}", TOKEN);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(ApiJson.MAPPER.readTree(r.body()).get("mode").stringValue()).isEqualTo("safe-mode");
+        assertThat(control.calls).containsExactly("true|" + ACTOR + "|incident 42");
+        assertThat(ACTOR).isEqualTo("token:" + ApiAuthTest.sha256Prefix(TOKEN));
+        assertThat(audit.recent(10)).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo(ACTOR);
+            assertThat(e.action()).isEqualTo("safe-mode.on");
+            assertThat(e.outcome()).isEqualTo(AuditEntry.Outcome.OK);
+            assertThat(e.detail()).isEqualTo("incident 42");
+        });
+        // The entry also reached the pod log, as one JSON line on the audit logger.
+        assertThat(logs.messages(AuditLog.LOGGER)).singleElement().satisfies(line -> {
+            JsonNode j = ApiJson.MAPPER.readTree(line);
+            assertThat(j.get("actor").stringValue()).isEqualTo(ACTOR);
+            assertThat(j.get("action").stringValue()).isEqualTo("safe-mode.on");
+            assertThat(line).doesNotContain("\n");
+        });
+
+        assertThat(post("/safe-mode", "{\"enabled\": false}", TOKEN).statusCode()).isEqualTo(200);
+        assertThat(control.calls).last().isEqualTo("false|" + ACTOR + "|");
+    }
+
+    @Test
+    void aBadBodyIsRefusedNamingTheField() throws Exception {
+        var r = post("/safe-mode", "{\"reason\": \"no flag\"}", TOKEN);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(ApiJson.MAPPER.readTree(r.body()).get("error").stringValue()).contains("\"enabled\"");
+        var garbage = post("/safe-mode", "enabled=true", TOKEN);
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(garbage.body()).startsWith("{\"error\":").doesNotContain("Exception").doesNotContain("tools.jackson");
+        assertThat(control.calls).isEmpty();
+        assertThat(audit.recent(10)).extracting(AuditEntry::outcome).containsOnly(AuditEntry.Outcome.INVALID);
+    }
+
+    @Test
+    void withNoTokenConfiguredEverythingAuthenticatedIsRefused() throws Exception {
+        server.close();
+        server = serve(ApiAuth.none());
+        var r = post("/safe-mode", "{\"enabled\": true}", TOKEN);
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).contains("no API token is configured");
+        assertThat(get("/audit", TOKEN).statusCode()).isEqualTo(401);
+        assertThat(control.calls).isEmpty();
+
+        // The second server on the same registry owns the temper_* series, not the closed one.
+        status.set(Fixtures.safeMode());
+        assertThat(get("/metrics").body()).contains("temper_mode{mode=\"safe-mode\"} 1.0");
+        assertThat(logs.everything()).doesNotContain("already registered");
+    }
+
+    @Test
+    void otherMethodsOnKnownPathsAre405AndUnknownPaths404AsJson() throws Exception {
+        var r = get("/safe-mode");
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.body()).startsWith("{\"error\":");
+        assertThat(post("/status", "{}", TOKEN).statusCode()).isEqualTo(405);
+        assertThat(send(HttpRequest.newBuilder(uri("/audit")).DELETE()).statusCode()).isEqualTo(405);
+        assertThat(send(HttpRequest.newBuilder(uri("/healthz")).PUT(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(405);
+        var missing = get("/nope");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).startsWith("{\"error\":");
+        assertSecurityHeaders(missing);
+        assertThat(control.calls).isEmpty();
+    }
+
+    @Test
+    void auditNeedsTheTokenAndListsEntriesNewestLast() throws Exception {
+        var refused = get("/audit");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        post("/safe-mode", "{\"enabled\": true, \"reason\": \"first\"}", TOKEN);
+        post("/safe-mode", "{\"enabled\": false, \"reason\": \"second\"}", TOKEN);
+
+        var r = get("/audit", TOKEN);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode entries = ApiJson.MAPPER.readTree(r.body());
+        assertThat(entries.size()).isEqualTo(3);
+        assertThat(entries.get(0).get("action").stringValue()).isEqualTo("audit.read");
+        assertThat(entries.get(0).get("outcome").stringValue()).isEqualTo("refused");
+        assertThat(entries.get(2).get("detail").stringValue()).isEqualTo("second");
+        assertThat(entries.get(2).get("actor").stringValue()).isEqualTo(ACTOR);
+        assertThat(entries.get(2).get("time").stringValue()).endsWith("Z");
+
+        assertThat(ApiJson.MAPPER.readTree(get("/audit?limit=1", TOKEN).body()).size()).isEqualTo(1);
+        assertThat(get("/audit?limit=x", TOKEN).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theDashboardIsServedWithAPolicyAllowingOnlyItsOwnScript() throws Exception {
+        var r = get("/");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+        assertThat(r.body()).contains("<title>Temper</title>").doesNotContain("http://", "https://", "innerHTML");
+        assertThat(r.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("default-src 'self'").contains("script-src 'self' 'sha256-").doesNotContain("unsafe-inline"));
+    }
+
+    private void assertSecurityHeaders(HttpResponse<String> r) {
+        assertThat(r.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).startsWith("default-src 'self'"));
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(r.headers().firstValue("Server")).isEmpty();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return get(path, null);
+    }
+
+    private HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(uri(path)).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b);
+    }
+
+    private HttpResponse<String> post(String path, String body, String token) throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        var r = http.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        responses.add(r);
+        return r;
+    }
+}
