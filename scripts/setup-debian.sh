@@ -11,6 +11,7 @@ command -v cpio >/dev/null || need_pkgs+=(cpio)
 [[ -x /bin/busybox ]] || need_pkgs+=(busybox-static)
 [[ -x /usr/sbin/sshd ]] || need_pkgs+=(openssh-server)   # a real ssh remote for the Git source tests
 command -v gpg >/dev/null || need_pkgs+=(gnupg)           # commits signed by the real gpg
+command -v chromium-headless-shell >/dev/null || need_pkgs+=(chromium-headless-shell)  # the status dashboard's browser test
 bpftool_ok() { bpftool version 2>/dev/null | grep -q 'libbpf v1\.[2-9]'; }
 libbpf_ok() { dpkg-query -W -f '${Version}' libbpf1 2>/dev/null | grep -qE '^1:1\.([2-9]|[1-9][0-9])'; }
 if ((${#need_pkgs[@]})) || ! bpftool_ok || ! libbpf_ok; then
