@@ -4,6 +4,7 @@ import codes.temper.api.AuditEntry.Outcome;
 import codes.temper.reconcile.SafeModeControl;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.function.Supplier;
 
 /** Turns an admitted {@code POST /safe-mode} into a {@link SafeModeControl} call and its audit entry. */
 final class SafeModeSwitch {
@@ -18,13 +19,19 @@ final class SafeModeSwitch {
         this.audit = audit;
     }
 
-    /** @param body the raw request body; a malformed one is audited as invalid and answered 400 */
-    void request(String actor, String remote, String body) {
+    /**
+     * @param body reads the request body, only now that the caller is admitted; a body that is
+     *             malformed or over the size limit is audited as invalid and its refusal rethrown
+     */
+    void request(String actor, String remote, Supplier<String> body) {
         SafeModeRequest req;
         try {
-            req = SafeModeRequest.parse(body);
+            req = SafeModeRequest.parse(body.get());
         } catch (ApiError e) {
             audit.record(actor, remote, "safe-mode", Outcome.INVALID, e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            audit.record(actor, remote, "safe-mode", Outcome.INVALID, "request body unreadable (" + e.getMessage() + ")");
             throw e;
         }
         try {

@@ -110,7 +110,14 @@ public final class StatusServer implements AutoCloseable {
         r.post("/safe-mode", this::safeMode);
 
         r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
-        r.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        r.exception(HttpResponseException.class, (e, ctx) -> {
+            // Javalin's 405 knows the path's methods; RFC 9110 asks for them in Allow.
+            String allow = e.getDetails().get("availableMethods");
+            if (e.getStatus() == 405 && allow != null) {
+                ctx.header("Allow", allow);
+            }
+            error(ctx, e.getStatus(), e.getMessage());
+        });
         r.exception(Exception.class, (e, ctx) -> {
             LOG.log(Level.ERROR, "status API: " + ctx.method() + " " + ctx.path() + " failed", e);
             error(ctx, 500, "internal error; see the agent log");
@@ -139,7 +146,7 @@ public final class StatusServer implements AutoCloseable {
 
     private void safeMode(Context ctx) {
         String actor = guard.admit(ctx, "safe-mode");
-        safeMode.request(actor, ctx.ip(), ctx.body());
+        safeMode.request(actor, ctx.ip(), ctx::body);
         ctx.json(snapshot());
     }
 

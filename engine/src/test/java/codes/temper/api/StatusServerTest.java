@@ -207,8 +207,11 @@ class StatusServerTest {
         var garbage = post("/safe-mode", "enabled=true", TOKEN);
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(garbage.body()).startsWith("{\"error\":").doesNotContain("Exception").doesNotContain("tools.jackson");
+        var huge = post("/safe-mode", "{\"enabled\": true, \"reason\": \"" + "x".repeat(20_000) + "\"}", TOKEN);
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(huge.body()).startsWith("{\"error\":");
         assertThat(control.calls).isEmpty();
-        assertThat(audit.recent(10)).extracting(AuditEntry::outcome).containsOnly(AuditEntry.Outcome.INVALID);
+        assertThat(audit.recent(10)).hasSize(3).extracting(AuditEntry::outcome).containsOnly(AuditEntry.Outcome.INVALID);
     }
 
     @Test
@@ -232,6 +235,7 @@ class StatusServerTest {
         var r = get("/safe-mode");
         assertThat(r.statusCode()).isEqualTo(405);
         assertThat(r.body()).startsWith("{\"error\":");
+        assertThat(r.headers().firstValue("Allow")).hasValue("POST");
         assertThat(post("/status", "{}", TOKEN).statusCode()).isEqualTo(405);
         assertThat(send(HttpRequest.newBuilder(uri("/audit")).DELETE()).statusCode()).isEqualTo(405);
         assertThat(send(HttpRequest.newBuilder(uri("/healthz")).PUT(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(405);
