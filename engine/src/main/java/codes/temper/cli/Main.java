@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "temper", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Kernel-level CPU QoS tiers for Kubernetes nodes.",
         subcommands = {PlanCommand.class, ValidateCommand.class, TestCommand.class, BenchCommand.class, AgentCommand.class,
+                codes.temper.controller.ControllerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

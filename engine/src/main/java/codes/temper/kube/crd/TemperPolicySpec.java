@@ -25,4 +25,15 @@ public class TemperPolicySpec {
     public void setRules(List<SafeModeRule> rules) {
         this.rules = rules == null ? new ArrayList<>() : rules;
     }
+
+    // Value equality lets the controller tell a spec change from a status-only update.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TemperPolicySpec s && rules.equals(s.rules);
+    }
+
+    @Override
+    public int hashCode() {
+        return rules.hashCode();
+    }
 }

@@ -1,0 +1,213 @@
+package codes.temper.controller;
+
+import codes.temper.kube.crd.TemperPolicy;
+import codes.temper.kube.crd.TemperPolicyStatus;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
+import org.slf4j.Logger;
+import tools.jackson.databind.json.JsonMapper;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every node's {@code temper.codes/safe-mode-requested} in line with the TemperPolicies.
+ * Informers keep caches of policies and nodes; every relevant event only triggers the
+ * {@link Debouncer}, and one pass plans from the caches (desired vs actual, {@link SafeModePlanner})
+ * and applies the difference: a minimal JSON merge patch per node that needs one, a status patch
+ * a conditional status replace per policy whose status changed. A periodic resync re-runs the pass, repairing anything a lost
+ * event or a refused patch left behind.
+ */
+public final class SafeModeController implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SafeModeController.class);
+
+    public record Options(Duration resync, Duration quiet, Duration maxDelay) {
+        public static final Options DEFAULT = new Options(Duration.ofMinutes(10), Duration.ofMillis(500), Duration.ofSeconds(5));
+    }
+
+    /** Counters for logs and tests: how much work the passes did. */
+    public record Stats(long passes, long nodePatches, long nodeConflicts, long statusWrites, long statusConflicts, long failures) {}
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final KubernetesClient client;
+    private final Options options;
+    private final SafeModePlanner planner;
+    private final ScheduledThreadPoolExecutor executor;
+    private final Debouncer debouncer;
+    private final AtomicLong passes = new AtomicLong();
+    private final AtomicLong nodePatches = new AtomicLong();
+    private final AtomicLong nodeConflicts = new AtomicLong();
+    private final AtomicLong statusWrites = new AtomicLong();
+    private final AtomicLong statusConflicts = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private SharedIndexInformer<Node> nodes;
+    private SharedIndexInformer<TemperPolicy> policies;
+
+    public SafeModeController(KubernetesClient client, Options options) {
+        this(client, options, Clock.systemUTC());
+    }
+
+    SafeModeController(KubernetesClient client, Options options, Clock clock) {
+        this.client = client;
+        this.options = options;
+        this.planner = new SafeModePlanner(clock);
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "temper-controller");
+            t.setDaemon(true);
+            return t;
+        });
+        // On close, a pass in flight finishes; a debounced one that has not started is dropped.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.debouncer = new Debouncer(options.quiet(), options.maxDelay(), this::passSafely, executor);
+    }
+
+    /** Starts the informers (blocks until both caches are filled), then the first pass and the resync. */
+    public void start() {
+        // Status-only updates (our own status writes) and node heartbeats carry nothing we decide on.
+        policies = client.resources(TemperPolicy.class)
+                .inform(handler((a, b) -> !Objects.equals(a.getSpec(), b.getSpec())), 0);
+        nodes = client.nodes().inform(handler(SafeModeController::relevantNodeChange), 0);
+        long resync = options.resync().toMillis();
+        executor.scheduleAtFixedRate(debouncer::trigger, resync, resync, TimeUnit.MILLISECONDS);
+        debouncer.trigger();
+        log.info("controller started: {} policies, {} nodes, resync every {}",
+                policies.getStore().list().size(), nodes.getStore().list().size(), options.resync());
+    }
+
+    public Stats stats() {
+        return new Stats(passes.get(), nodePatches.get(), nodeConflicts.get(), statusWrites.get(), statusConflicts.get(),
+                failures.get());
+    }
+
+    private <T> ResourceEventHandler<T> handler(BiPredicate<T, T> relevantUpdate) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                debouncer.trigger();
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                if (relevantUpdate.test(oldObj, newObj)) debouncer.trigger();
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                debouncer.trigger();
+            }
+        };
+    }
+
+    static boolean relevantNodeChange(Node a, Node b) {
+        if (!Objects.equals(a.getMetadata().getLabels(), b.getMetadata().getLabels())) return true;
+        Map<String, String> x = a.getMetadata().getAnnotations() == null ? Map.of() : a.getMetadata().getAnnotations();
+        Map<String, String> y = b.getMetadata().getAnnotations() == null ? Map.of() : b.getMetadata().getAnnotations();
+        return SafeModeAnnotations.ALL.stream().anyMatch(k -> !Objects.equals(x.get(k), y.get(k)));
+    }
+
+    private void passSafely() {
+        try {
+            pass();
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            log.warn("reconcile pass failed, retrying at the next event or resync: {}", e.toString());
+        }
+    }
+
+    /** One reconcile: plan from the caches, apply only what differs. */
+    void pass() {
+        // Never plan from a cache that has not been filled: an empty policy list would look like
+        // "no policy" and release every node the controller holds.
+        if (!policies.hasSynced() || !nodes.hasSynced()) {
+            debouncer.trigger();
+            return;
+        }
+        passes.incrementAndGet();
+        SafeModePlanner.Plan plan = planner.plan(policies.getStore().list(), nodes.getStore().list());
+        boolean retry = false;
+        for (NodePatch p : plan.nodePatches()) retry |= !patchNode(p);
+        for (Map.Entry<String, TemperPolicyStatus> e : plan.statuses().entrySet()) {
+            TemperPolicy cached = policies.getStore().getByKey(e.getKey());
+            if (cached != null && !Objects.equals(cached.getStatus(), e.getValue())) retry |= !writeStatus(cached, e.getValue());
+        }
+        // The watch will bring the newer node version; the next pass decides on it.
+        if (retry) debouncer.trigger();
+    }
+
+    private boolean patchNode(NodePatch p) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        if (p.resourceVersion() != null) metadata.put("resourceVersion", p.resourceVersion());
+        metadata.put("annotations", p.annotations());
+        // Our own mapper: fabric8's omits nulls, and a null is how a merge patch removes a key.
+        String json = JSON.writeValueAsString(Map.of("metadata", metadata));
+        try {
+            client.nodes().withName(p.node()).patch(PatchContext.of(PatchType.JSON_MERGE), json);
+            nodePatches.incrementAndGet();
+            log.info("node {}: {}", p.node(), p.annotations());
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) return true;
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                nodeConflicts.incrementAndGet();
+                log.info("node {} changed while deciding; deciding again", p.node());
+            } else {
+                failures.incrementAndGet();
+                log.warn("node {}: patch failed: {}", p.node(), e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Replaces the status through the status subresource, conditional on the resourceVersion the
+     * plan was made from (a 409 means the policy moved on; the next pass decides again). Not a
+     * merge patch: status lists must be replaced whole, and a conditional replace says so plainly.
+     */
+    private boolean writeStatus(TemperPolicy cached, TemperPolicyStatus status) {
+        TemperPolicy copy = client.getKubernetesSerialization().clone(cached);
+        copy.setStatus(status);
+        try {
+            client.resource(copy).updateStatus();
+            statusWrites.incrementAndGet();
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) return true;
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                statusConflicts.incrementAndGet();
+            } else {
+                failures.incrementAndGet();
+                log.warn("TemperPolicy {}: status update failed: {}", cached.getMetadata().getName(), e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    /** Stops the informers and waits (briefly) for a pass in flight to finish its patches. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) executor.shutdownNow();
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        if (nodes != null) nodes.close();
+        if (policies != null) policies.close();
+    }
+}
