@@ -1,0 +1,264 @@
+package codes.temper.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+@EnableKubernetesMockClient(crud = true)
+class DeployManifestsTest {
+
+    static Manifests manifests;
+    KubernetesClient client;
+
+    @BeforeAll
+    static void load() throws IOException {
+        manifests = Manifests.load();
+    }
+
+    static Set<String> grants(List<PolicyRule> rules) {
+        Set<String> out = new TreeSet<>();
+        for (PolicyRule r : rules) {
+            for (String g : r.getApiGroups()) for (String res : r.getResources()) for (String v : r.getVerbs()) {
+                out.add((g.isEmpty() ? "core" : g) + " " + res + " " + v);
+            }
+        }
+        return out;
+    }
+
+    static List<PolicyRule> allRules() {
+        return Stream.concat(manifests.ofType(ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
+                manifests.ofType(Role.class).stream().flatMap(r -> r.getRules().stream())).toList();
+    }
+
+    @Test
+    void everyFileParsesIntoTypedObjects() {
+        assertThat(manifests.all()).extracting(m -> m.object().getKind()).contains(
+                "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "DaemonSet", "Deployment",
+                "CustomResourceDefinition");
+        // The unknown-field check has teeth: a misspelt field is caught.
+        var unknown = new java.util.ArrayList<String>();
+        Object typo = Manifests.SERIALIZATION.convertValue(
+                Map.of("apiVersion", "v1", "kind", "ServiceAccount", "metadata", Map.of("name", "x", "lables", Map.of())),
+                io.fabric8.kubernetes.api.model.KubernetesResource.class);
+        Manifests.unknownFields(typo, "typo", unknown, new java.util.IdentityHashMap<>());
+        assertThat(unknown).singleElement().asString().contains("lables");
+    }
+
+    @Test
+    void noWildcardsAndNoSecretsInAnyRole() {
+        assertThat(allRules()).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.getVerbs()).doesNotContain("*");
+            assertThat(r.getResources()).doesNotContain("*").doesNotContain("secrets");
+            assertThat(r.getApiGroups()).doesNotContain("*");
+            assertThat(r.getNonResourceURLs()).isNullOrEmpty();
+            assertThat(r.getResourceNames()).isNullOrEmpty();
+        });
+    }
+
+    @Test
+    void agentRoleIsExactlyWhatTheAgentNeeds() {
+        assertThat(grants(manifests.one(ClusterRole.class, "temper-agent").getRules())).containsExactlyInAnyOrder(
+                "core nodes get", "core nodes list", "core nodes watch", "core nodes patch",
+                "core pods get", "core pods list", "core pods watch",
+                "core events create", "core events patch",
+                "events.k8s.io events create", "events.k8s.io events patch");
+        ClusterRoleBinding b = manifests.one(ClusterRoleBinding.class, "temper-agent");
+        assertThat(b.getRoleRef().getName()).isEqualTo("temper-agent");
+        assertThat(b.getSubjects()).singleElement().satisfies(s -> {
+            assertThat(s.getName()).isEqualTo("temper-agent");
+            assertThat(s.getNamespace()).isEqualTo("temper-system");
+        });
+    }
+
+    @Test
+    void controllerRoleIsExactlyWhatTheControllerNeeds() {
+        assertThat(grants(manifests.one(ClusterRole.class, "temper-controller").getRules())).containsExactlyInAnyOrder(
+                "core nodes get", "core nodes list", "core nodes watch", "core nodes patch",
+                "temper.codes temperpolicies get", "temper.codes temperpolicies list", "temper.codes temperpolicies watch",
+                "temper.codes temperpolicies/status update", "temper.codes temperpolicies/status patch",
+                "core events create");
+        assertThat(manifests.one(ClusterRoleBinding.class, "temper-controller").getSubjects())
+                .singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo("temper-controller"));
+    }
+
+    @Test
+    void daemonSetRunsThePrivilegedAgentOnEveryNode() {
+        DaemonSet ds = manifests.one(DaemonSet.class, "temper-agent");
+        assertThat(ds.getMetadata().getNamespace()).isEqualTo("temper-system");
+        PodSpec pod = ds.getSpec().getTemplate().getSpec();
+        assertThat(pod.getHostPID()).isTrue();
+        assertThat(pod.getServiceAccountName()).isEqualTo("temper-agent");
+        assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(30L);
+        assertThat(pod.getTolerations()).anySatisfy(t -> {
+            assertThat(t.getOperator()).isEqualTo("Exists");
+            assertThat(t.getKey()).isNull();
+            assertThat(t.getEffect()).isNull();
+        });
+        assertThat(ds.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getStrVal()).isEqualTo("10%");
+        assertThat(ds.getSpec().getSelector().getMatchLabels()).isEqualTo(ds.getSpec().getTemplate().getMetadata().getLabels()
+                .entrySet().stream().filter(e -> ds.getSpec().getSelector().getMatchLabels().containsKey(e.getKey()))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+
+        Container c = pod.getContainers().getFirst();
+        assertThat(pod.getContainers()).hasSize(1);
+        assertThat(c.getImage()).isEqualTo("ghcr.io/temper-codes/temper:0.1.0");
+        assertThat(c.getArgs()).containsExactly("agent", "--policies",
+                "https://git.example.org/platform/temper-policies.git#main:policies", "--port", "9740",
+                "--safe-mode-file", "/var/run/temper/safe-mode", "--cache-dir", "/var/lib/temper");
+        assertThat(c.getSecurityContext().getPrivileged()).isTrue();
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("NODE_NAME");
+            assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
+        });
+        assertThat(c.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("status");
+            assertThat(p.getContainerPort()).isEqualTo(9740);
+        });
+        assertProbe(c.getLivenessProbe(), "/healthz");
+        assertProbe(c.getReadinessProbe(), "/readyz");
+        assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(c.getResources().getLimits()).containsKey("memory");
+        assertThat(Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")))
+                .isGreaterThanOrEqualTo(Quantity.getAmountInBytes(c.getResources().getRequests().get("memory")));
+
+        Map<String, VolumeMount> mounts = c.getVolumeMounts().stream()
+                .collect(java.util.stream.Collectors.toMap(VolumeMount::getMountPath, m -> m));
+        Map<String, Volume> volumes = pod.getVolumes().stream()
+                .collect(java.util.stream.Collectors.toMap(Volume::getName, v -> v));
+        assertHostPath(mounts, volumes, "/sys", "/sys", false, null);
+        assertHostPath(mounts, volumes, "/sys/fs/bpf", "/sys/fs/bpf", false, null);
+        assertHostPath(mounts, volumes, "/sys/fs/cgroup", "/sys/fs/cgroup", true, null);
+        assertHostPath(mounts, volumes, "/var/run/temper", "/var/run/temper", false, "DirectoryOrCreate");
+        assertHostPath(mounts, volumes, "/var/lib/temper", "/var/lib/temper", false, "DirectoryOrCreate");
+        for (String secretMount : List.of("/etc/temper/git", "/etc/temper/api-tokens")) {
+            VolumeMount m = mounts.get(secretMount);
+            assertThat(m).as(secretMount).isNotNull();
+            assertThat(m.getReadOnly()).isTrue();
+            var secret = volumes.get(m.getName()).getSecret();
+            assertThat(secret).as(secretMount + " is a Secret volume").isNotNull();
+            assertThat(secret.getOptional()).as(secretMount + " is optional").isTrue();
+        }
+    }
+
+    static void assertProbe(Probe p, String path) {
+        assertThat(p).as(path).isNotNull();
+        assertThat(p.getHttpGet().getPath()).isEqualTo(path);
+        var port = p.getHttpGet().getPort();
+        assertThat(port.getIntVal() != null ? port.getIntVal().toString() : port.getStrVal()).isIn("9740", "status");
+    }
+
+    static void assertHostPath(Map<String, VolumeMount> mounts, Map<String, Volume> volumes, String mountPath,
+                               String hostPath, boolean readOnly, String type) {
+        VolumeMount m = mounts.get(mountPath);
+        assertThat(m).as("mount " + mountPath).isNotNull();
+        assertThat(Boolean.TRUE.equals(m.getReadOnly())).as(mountPath + " read-only").isEqualTo(readOnly);
+        var hp = volumes.get(m.getName()).getHostPath();
+        assertThat(hp).as(mountPath + " is a hostPath").isNotNull();
+        assertThat(hp.getPath()).isEqualTo(hostPath);
+        if (type != null) assertThat(hp.getType()).isEqualTo(type);
+    }
+
+    @Test
+    void controllerRunsUnprivilegedAndReadOnly() {
+        Deployment d = manifests.one(Deployment.class, "temper-controller");
+        assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+        PodSpec pod = d.getSpec().getTemplate().getSpec();
+        assertThat(pod.getHostPID()).isNotEqualTo(Boolean.TRUE);
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        Container c = pod.getContainers().getFirst();
+        assertThat(c.getArgs()).first().isEqualTo("controller");
+        assertThat(c.getSecurityContext().getPrivileged()).isNotEqualTo(Boolean.TRUE);
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(c.getSecurityContext().getCapabilities().getDrop()).contains("ALL");
+        assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getHostPath()).isNull());
+    }
+
+    @Test
+    void kustomizationListsEveryManifestAndOnlyExistingFiles() throws IOException {
+        Map<String, Object> k = new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(Manifests.DEPLOY.resolve("kustomization.yaml"))) instanceof Map<?, ?> m
+                ? castMap(m) : Map.of();
+        @SuppressWarnings("unchecked")
+        List<String> resources = (List<String>) k.get("resources");
+        assertThat(resources).isNotEmpty().allSatisfy(r ->
+                assertThat(Manifests.DEPLOY.resolve(r)).as("kustomization resource " + r).isRegularFile());
+        Set<Path> listed = new TreeSet<>();
+        for (String r : resources) listed.add(Manifests.DEPLOY.resolve(r).normalize());
+        Set<Path> files = new TreeSet<>();
+        for (var m : manifests.all()) files.add(m.file().normalize());
+        assertThat(listed).isEqualTo(files);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> castMap(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+
+    @Test
+    void containerfileCopiesTheJarMavenBuilds() throws IOException {
+        String cf = Files.readString(Manifests.DEPLOY.resolve("Containerfile"));
+        Matcher from = Pattern.compile("(?m)^FROM\\s+(\\S+)").matcher(cf);
+        assertThat(from.find()).isTrue();
+        assertThat(from.group(1)).isEqualTo("eclipse-temurin:25-jre");
+        Matcher copy = Pattern.compile("(?m)^COPY\\s+(\\S+)\\s+(\\S+)").matcher(cf);
+        assertThat(copy.find()).isTrue();
+        // engine/pom.xml's finalName decides the jar's name; both must agree.
+        String pom = Files.readString(Path.of("pom.xml"));
+        Matcher finalName = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(pom);
+        assertThat(finalName.find()).isTrue();
+        assertThat(copy.group(1)).isEqualTo("engine/target/" + finalName.group(1) + ".jar");
+        assertThat(cf).contains("libbpf1")
+                .containsPattern("ENTRYPOINT \\[\"java\", \"--enable-native-access=ALL-UNNAMED\", \"-jar\", \""
+                        + Pattern.quote(copy.group(2)) + "\"\\]");
+    }
+
+    @Test
+    void everyManifestIsAcceptedByTheApiServerMock() {
+        // Namespace first, CRD before anything that could need it, as kubectl apply -k orders them.
+        List<HasMetadata> ordered = manifests.all().stream().map(Manifests.Manifest::object)
+                .sorted(java.util.Comparator.comparingInt(o -> o instanceof Namespace ? 0
+                        : o instanceof CustomResourceDefinition ? 1 : 2))
+                .toList();
+        for (HasMetadata o : ordered) client.resource(o).create();
+        for (HasMetadata o : ordered) {
+            HasMetadata back = client.resource(o).get();
+            assertThat(back).as(o.getKind() + "/" + o.getMetadata().getName()).isNotNull();
+            assertThat(back.getMetadata().getUid()).isNotBlank();
+        }
+        assertThat(client.apps().daemonSets().inNamespace("temper-system").withName("temper-agent").get()
+                .getSpec().getTemplate().getSpec().getHostPID()).isTrue();
+    }
+}
