@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 public final class ControllerCommand implements Callable<Integer> {
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "kubeconfig to use; default: in-cluster service account, then KUBECONFIG / ~/.kube/config")
+            description = "kubeconfig to use; default: fabric8's standard resolution (KUBECONFIG, ~/.kube/config, else the"
+                    + " in-cluster service account)")
     Path kubeconfig;
 
     @Option(names = "--resync", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
@@ -44,7 +45,7 @@ public final class ControllerCommand implements Callable<Integer> {
         // should say what it changes. Set before the controller's logger exists.
         System.setProperty("org.slf4j.simpleLogger.log.codes.temper.controller", "info");
         Config config = kubeconfig == null ? Config.autoConfigure(null)
-                : Config.fromKubeconfig(Files.readString(kubeconfig));
+                : Config.fromKubeconfig(readKubeconfig());
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM runs shutdown hooks: let the main thread close the informers and finish the
@@ -68,6 +69,11 @@ public final class ControllerCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return 0;
+    }
+
+    private String readKubeconfig() throws IOException {
+        if (!Files.isReadable(kubeconfig)) throw new IOException("cannot read kubeconfig " + kubeconfig);
+        return Files.readString(kubeconfig);
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, or ISO-8601 ({@code PT10M}). */
