@@ -1,5 +1,8 @@
 package codes.temper.cli;
 
+import codes.temper.api.ApiAuth;
+import codes.temper.api.AuditLog;
+import codes.temper.api.StatusServer;
 import codes.temper.kube.CgroupDriver;
 import codes.temper.kube.FileWorld;
 import codes.temper.kube.InformerWorld;
@@ -63,11 +66,21 @@ public final class Agent implements AutoCloseable {
     public record Options(String nodeName, KubernetesClient client, Path podsFile, Path nodeFile, String policies,
             Path cacheDir, Path gitCredentials, Path trustedKeys, Duration gitTimeout, Duration pollInterval,
             Path safeModeFile, Duration safeModeFilePoll, DriverChoice.Mode driver, Path bpfObject, Path cgroupRoot,
-            CgroupDriver cgroupDriver, Reconciler.Pacing pacing, EjectionBackoff backoff) {
+            CgroupDriver cgroupDriver, Reconciler.Pacing pacing, EjectionBackoff backoff, Api api) {
 
         public boolean fileMode() {
             return podsFile != null;
         }
+    }
+
+    /**
+     * The status API; null in {@link Options} = none (tests that only need the loop).
+     *
+     * @param port      0 = ephemeral
+     * @param apiTokens bearer tokens for POST /safe-mode and GET /audit, or null: both refused
+     * @param auditFile also append audit entries here, or null
+     */
+    public record Api(String bind, int port, Path apiTokens, Path auditFile) {
     }
 
     private final Options options;
@@ -84,6 +97,7 @@ public final class Agent implements AutoCloseable {
     private final SafeModeFile safeModeFile;
     private final NodeStatusWriter statusWriter;
     private final String nodeName;
+    private StatusServer server;
 
     public Agent(Options o) throws IOException, GitSourceException, codes.temper.yaml.InvalidInputException {
         this.options = o;
@@ -159,6 +173,18 @@ public final class Agent implements AutoCloseable {
         polls.scheduleWithFixedDelay(pollOnce, every, every, TimeUnit.MILLISECONDS);
         supervisor.watch(Duration.ofMillis(250));
         reconciler.start();
+        if (options.api() != null) {
+            try {
+                ApiAuth auth = options.api().apiTokens() == null ? ApiAuth.none() : ApiAuth.fromFile(options.api().apiTokens());
+                AuditLog audit = options.api().auditFile() == null ? AuditLog.inMemory() : AuditLog.appendingTo(options.api().auditFile());
+                server = StatusServer.start(reconciler::status,
+                        (on, actor, reason) -> reconciler.safeMode(SafeModeSignals.Source.API, on, actor + (reason == null || reason.isBlank() ? "" : ": " + reason)),
+                        metrics, auth, audit, options.api().bind(), options.api().port());
+            } catch (IOException e) {
+                close();
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         LOG.log(Level.INFO, "temper agent started for node {0} (driver {1}, policies {2})", nodeName, supervisor.driver().kind(), options.policies());
         return this;
     }
@@ -185,6 +211,11 @@ public final class Agent implements AutoCloseable {
 
     public String nodeName() {
         return nodeName;
+    }
+
+    /** The status API's bound port, or -1 without one. */
+    public int apiPort() {
+        return server == null ? -1 : server.port();
     }
 
     /** {@code temper.codes/safe-mode-requested}: anything but exactly "false" asks for safe mode. */
@@ -245,6 +276,7 @@ public final class Agent implements AutoCloseable {
     /** SIGTERM's path: stand down first (the node must end on CFS), then stop the rest. */
     @Override
     public void close() {
+        if (server != null) server.close();
         if (safeModeFile != null) safeModeFile.close();
         reconciler.close();
         supervisor.close();

@@ -82,6 +82,19 @@ final class AgentCommand implements Callable<Integer> {
             description = "Reconcile this often even without events, to repair drift (default: ${DEFAULT-VALUE}).")
     Duration resync;
 
+    @Option(names = "--port", defaultValue = "9740", paramLabel = "PORT",
+            description = "Status API port (default: ${DEFAULT-VALUE}; not 9100, node-exporter's). 0 = any free port.")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "Status API address (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--api-tokens", paramLabel = "FILE", description = "Bearer tokens (one per line) for POST /safe-mode and GET /audit; without, both refuse.")
+    Path apiTokens;
+
+    @Option(names = "--audit-file", paramLabel = "FILE", description = "Also append audit entries (JSON lines) to this file.")
+    Path auditFile;
+
     @Override
     public Integer call() throws Exception {
         boolean fileMode = podsFile != null || nodeFile != null;
@@ -94,7 +107,8 @@ final class AgentCommand implements Callable<Integer> {
         KubernetesClient client = fileMode ? null : new KubernetesClientBuilder().build();
         Agent.Options o = new Agent.Options(fileMode ? blankToNull(node) : node, client, podsFile, nodeFile, policies, cacheDir, gitCredentials,
                 trustedKeys, gitTimeout, pollInterval, safeModeFile, Duration.ofMillis(20), driver, bpfObject, cgroupRoot, cgroupDriver,
-                new Reconciler.Pacing(debounce, maxDelay, resync, Duration.ofSeconds(1)), EjectionBackoff.defaults());
+                new Reconciler.Pacing(debounce, maxDelay, resync, Duration.ofSeconds(1)), EjectionBackoff.defaults(),
+                new Agent.Api(bind, port, apiTokens, auditFile));
         Agent agent = new Agent(o).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {

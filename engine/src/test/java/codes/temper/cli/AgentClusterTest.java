@@ -71,7 +71,7 @@ class AgentClusterTest {
                 Duration.ofMinutes(1), null, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN, null, cgroups, CgroupDriver.SYSTEMD,
                 new Reconciler.Pacing(Reconciler.Pacing.DEFAULT.debounce(), Reconciler.Pacing.DEFAULT.maxDelay(), Duration.ofMinutes(5),
                         Duration.ofMillis(200)),
-                EjectionBackoff.defaults());
+                EjectionBackoff.defaults(), null);
         agent = new Agent(o).start();
         return agent;
     }

@@ -1,0 +1,120 @@
+package codes.temper.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code temper agent} as a process, exactly as an operator starts it in file mode, observed
+ * only from outside: its status API, its exit code and its log.
+ */
+class AgentProcessTest {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @TempDir
+    Path dir;
+    Process agent;
+    Path log;
+
+    @AfterEach
+    void kill() {
+        if (agent != null) agent.destroyForcibly();
+    }
+
+    int start(Path safeMode) throws Exception {
+        Path pods = Files.copy(Path.of("../policies/examples/pods.yaml"), dir.resolve("pods.yaml"));
+        Path node = Files.copy(Path.of("../policies/examples/node.yaml"), dir.resolve("node.yaml"));
+        Path tokens = Files.writeString(dir.resolve("tokens"), "test-token-0123456789abcdef\n");
+        log = dir.resolve("agent.log");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "agent", "--policies", "../policies", "--pods-file", pods.toString(), "--node-file", node.toString(),
+                "--safe-mode-file", safeMode.toString(), "--port", "0", "--bind", "127.0.0.1", "--api-tokens", tokens.toString(),
+                "--cgroup-root", dir.resolve("cgroup").toString()));
+        agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        agent.getOutputStream().close();
+        // The port is ephemeral: the agent logs where it listens.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            var m = java.util.regex.Pattern.compile("status API on 127\\.0\\.0\\.1:(\\d+)").matcher(Files.readString(log));
+            if (m.find()) return Integer.parseInt(m.group(1));
+            assertThat(agent.isAlive()).as("agent running; log:\n" + Files.readString(log)).isTrue();
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no status API line in the log:\n" + Files.readString(log));
+    }
+
+    static JsonNode status(int port) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    static JsonNode await(int port, Predicate<JsonNode> p, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = status(port);
+            if (p.test(last)) return last;
+            Thread.sleep(5);
+        }
+        throw new AssertionError("timed out waiting for " + what + "; last /status: " + last);
+    }
+
+    @Test
+    void fileModeServesStatusFollowsTheSafeModeFileAndStandsDownOnSigterm() throws Exception {
+        Path safe = dir.resolve("safe-mode");
+        int port = start(safe);
+        JsonNode st = await(port, s -> s.get("mode").asString().equals("attach") && s.get("ready").asBoolean(), "attach");
+        assertThat(st.get("node").asString()).isEqualTo("node-a");
+        assertThat(st.get("policyRevision").asString()).startsWith("dir@sha256:");
+        assertThat(st.get("scheduler").get("driver").asString()).isEqualTo("dry-run");
+        assertThat(st.get("tiers")).hasSize(5);
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+        long t0 = System.nanoTime();
+        Files.createFile(safe);
+        await(port, s -> s.get("mode").asString().equals("safe-mode"), "safe-mode");
+        // A figure for the log, not a pass criterion (docs/BENCHMARKS.md has the benchmark).
+        System.out.printf("safe-mode file -> /status safe-mode: %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+        st = status(port);
+        assertThat(st.get("scheduler").get("phase").asString()).isEqualTo("DETACHED");
+        assertThat(st.get("reasons").toString()).contains(safe.toString());
+
+        Files.delete(safe);
+        await(port, s -> s.get("mode").asString().equals("attach") && s.get("scheduler").get("phase").asString().equals("ATTACHED"), "re-engaged");
+
+        // POST /safe-mode with the token: the API is a trigger too, and it is audited.
+        HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/safe-mode"))
+                .header("Authorization", "Bearer test-token-0123456789abcdef").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"enabled\": true, \"reason\": \"maintenance\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(200);
+        st = await(port, s -> s.get("mode").asString().equals("safe-mode"), "safe-mode from the API");
+        assertThat(st.get("reasons").toString()).contains("POST /safe-mode", "maintenance");
+
+        // SIGTERM: detach (dry run logs it), exit 0, well within a 30 s grace period.
+        agent.destroy();
+        assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(agent.exitValue()).isIn(0, 143);
+        assertThat(Files.readString(log)).contains("status API on 127.0.0.1:" + port);
+    }
+}
