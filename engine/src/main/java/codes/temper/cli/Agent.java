@@ -175,7 +175,10 @@ public final class Agent implements AutoCloseable {
         reconciler.start();
         if (options.api() != null) {
             try {
-                ApiAuth auth = options.api().apiTokens() == null ? ApiAuth.none() : ApiAuth.fromFile(options.api().apiTokens());
+                Path tokens = options.api().apiTokens();
+                // The DaemonSet mounts the token Secret as optional: no file = no token = every
+                // mutating request refused (fail closed), and the server says so at start.
+                ApiAuth auth = tokens == null || !Files.exists(tokens) ? ApiAuth.none() : ApiAuth.fromFile(tokens);
                 AuditLog audit = options.api().auditFile() == null ? AuditLog.inMemory() : AuditLog.appendingTo(options.api().auditFile());
                 server = StatusServer.start(reconciler::status,
                         (on, actor, reason) -> reconciler.safeMode(SafeModeSignals.Source.API, on, actor + (reason == null || reason.isBlank() ? "" : ": " + reason)),

@@ -57,7 +57,20 @@ final class AgentCommand implements Callable<Integer> {
             description = "How often the policy source is polled (default: ${DEFAULT-VALUE}).")
     Duration pollInterval;
 
-    @Option(names = "--driver", defaultValue = "auto", paramLabel = "auto|bpf|dry_run",
+    /** auto | bpf | dry-run, as people write them (the enum constants are AUTO, BPF, DRY_RUN). */
+    static final class DriverModeConverter implements picocli.CommandLine.ITypeConverter<DriverChoice.Mode> {
+        @Override
+        public DriverChoice.Mode convert(String v) {
+            return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> DriverChoice.Mode.AUTO;
+                case "bpf" -> DriverChoice.Mode.BPF;
+                case "dry-run", "dry_run", "dryrun" -> DriverChoice.Mode.DRY_RUN;
+                default -> throw new picocli.CommandLine.TypeConversionException("\"" + v + "\": expected auto, bpf or dry-run");
+            };
+        }
+    }
+
+    @Option(names = "--driver", defaultValue = "auto", paramLabel = "auto|bpf|dry-run", converter = DriverModeConverter.class,
             description = "Scheduler driver; auto = BPF where it can load, else a dry run that says why (default: ${DEFAULT-VALUE}).")
     DriverChoice.Mode driver;
 

@@ -136,7 +136,8 @@ class DeployManifestsTest {
         assertThat(c.getImage()).isEqualTo("ghcr.io/temper-codes/temper:0.1.0");
         assertThat(c.getArgs()).containsExactly("agent", "--policies",
                 "https://git.example.org/platform/temper-policies.git#main:policies", "--port", "9740",
-                "--safe-mode-file", "/var/run/temper/safe-mode", "--cache-dir", "/var/lib/temper");
+                "--safe-mode-file", "/var/run/temper/safe-mode", "--cache-dir", "/var/lib/temper",
+                "--api-tokens", "/etc/temper/api-tokens/tokens");
         assertThat(c.getSecurityContext().getPrivileged()).isTrue();
         assertThat(c.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("NODE_NAME");
@@ -188,6 +189,26 @@ class DeployManifestsTest {
         assertThat(hp).as(mountPath + " is a hostPath").isNotNull();
         assertThat(hp.getPath()).isEqualTo(hostPath);
         if (type != null) assertThat(hp.getType()).isEqualTo(type);
+    }
+
+    @Test
+    void theArgsInTheManifestsAreOnesTheCommandsAccept() {
+        // Parsed by the real picocli model of `temper`, so a renamed or mistyped flag fails here,
+        // not on a node. Paths the DaemonSet passes must be ones it mounts.
+        DaemonSet ds = manifests.one(DaemonSet.class, "temper-agent");
+        Container agent = ds.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        var parsed = new picocli.CommandLine(new codes.temper.cli.Main()).parseArgs(agent.getArgs().toArray(String[]::new));
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("agent");
+        assertThat(parsed.subcommand().unmatched()).isEmpty();
+        List<String> mounts = agent.getVolumeMounts().stream().map(m -> m.getMountPath()).toList();
+        for (String flag : List.of("--safe-mode-file", "--cache-dir", "--api-tokens")) {
+            String value = String.valueOf((Object) parsed.subcommand().matchedOptionValue(flag, null));
+            assertThat(mounts).as(flag + " " + value).anyMatch(m -> value.startsWith(m));
+        }
+        Deployment d = manifests.one(Deployment.class, "temper-controller");
+        var controller = new picocli.CommandLine(new codes.temper.cli.Main())
+                .parseArgs(d.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs().toArray(String[]::new));
+        assertThat(controller.subcommand().commandSpec().name()).isEqualTo("controller");
     }
 
     @Test
