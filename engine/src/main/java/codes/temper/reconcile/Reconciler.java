@@ -70,6 +70,7 @@ public final class Reconciler implements AutoCloseable {
     private final Object queue = new Object();
     private final Set<String> triggers = new TreeSet<>();
     private int pendingEvents;
+    private boolean urgent;
     private long firstNanos, lastNanos;
     private boolean closed;
     private Thread worker;
@@ -108,7 +109,16 @@ public final class Reconciler implements AutoCloseable {
 
     /** Something changed (pods, node, policy, ...): reconcile soon, together with whatever else arrives. */
     public void signal(String trigger) {
+        signal(trigger, false);
+    }
+
+    /**
+     * @param urgent skip the debounce: an operator's safe-mode change is applied (and reported) at
+     *               once, and carries along whatever churn is pending rather than waiting for it
+     */
+    private void signal(String trigger, boolean urgent) {
         synchronized (queue) {
+            if (urgent) this.urgent = true;
             long now = System.nanoTime();
             if (pendingEvents == 0) firstNanos = now;
             lastNanos = now;
@@ -131,7 +141,7 @@ public final class Reconciler implements AutoCloseable {
             LOG.log(on ? Level.WARNING : Level.INFO, "safe mode {0} ({1}: {2})", on ? "ON" : "withdrawn", source, why);
             if (on) publish(safeModeStatus());
             else supervisor.reset(); // an operator's release is also a fresh start for the backoff
-            signal("safe-mode");
+            signal("safe-mode", true);
         }
     }
 
@@ -160,7 +170,7 @@ public final class Reconciler implements AutoCloseable {
                         }
                         TimeUnit.NANOSECONDS.timedWait(queue, left);
                     }
-                    while (!closed) {
+                    while (!closed && !urgent) {
                         long now = System.nanoTime();
                         long wait = Math.min(lastNanos + pacing.debounce().toNanos(), firstNanos + pacing.maxDelay().toNanos()) - now;
                         if (wait <= 0) break;
@@ -173,6 +183,7 @@ public final class Reconciler implements AutoCloseable {
                 events = pendingEvents;
                 trigger = String.join(",", triggers);
                 pendingEvents = 0;
+                urgent = false;
                 triggers.clear();
             }
             try {
