@@ -67,8 +67,12 @@ class AgentClusterTest {
     }
 
     Agent start() throws Exception {
-        Agent.Options o = new Agent.Options("node-a", client, null, null, "../policies", null, null, null, Duration.ofSeconds(5),
-                Duration.ofMinutes(1), null, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN, null, cgroups, CgroupDriver.SYSTEMD,
+        return start("../policies", Duration.ofMinutes(1));
+    }
+
+    Agent start(String policies, Duration poll) throws Exception {
+        Agent.Options o = new Agent.Options("node-a", client, null, null, policies, null, null, null, Duration.ofSeconds(5),
+                poll, null, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN, null, cgroups, CgroupDriver.SYSTEMD,
                 new Reconciler.Pacing(Reconciler.Pacing.DEFAULT.debounce(), Reconciler.Pacing.DEFAULT.maxDelay(), Duration.ofMinutes(5),
                         Duration.ofMillis(200)),
                 EjectionBackoff.defaults(), null);
@@ -217,6 +221,21 @@ class AgentClusterTest {
         assertThat(st.reasons()).anyMatch(r -> r.contains("\"yes please\" (not true or false; taken as a request)"));
         await(() -> client.v1().events().inNamespace("default").list().getItems().stream()
                 .anyMatch(e -> "TemperModeChanged".equals(e.getReason()) && e.getMessage().contains("attach -> safe-mode")), "mode-change event");
+    }
+
+    @Test
+    void aRejectedRevisionIsAnEventAndTheLastGoodStays() throws Exception {
+        Path policies = Files.createDirectories(dir.resolve("policies"));
+        for (String f : List.of("tiers.yaml", "nodes.yaml")) Files.copy(Path.of("../policies").resolve(f), policies.resolve(f));
+        start(policies.toString(), Duration.ofMillis(200));
+        String good = awaitStatus(s -> s.agentStatus().equals("attached"), "attached").policyRevision();
+        Path tiers = policies.resolve("tiers.yaml");
+        Files.writeString(tiers, Files.readString(tiers).replaceFirst("cpus: \"25%\"", "cpus: \"150%\""));
+        await(() -> client.v1().events().inNamespace("default").list().getItems().stream()
+                .anyMatch(e -> "TemperPolicyRejected".equals(e.getReason()) && e.getMessage().contains("tiers.yaml")
+                        && e.getMessage().contains("150%")), "rejection event naming the file and the value");
+        assertThat(agent.status().policyRevision()).isEqualTo(good);
+        assertThat(agent.status().agentStatus()).isEqualTo("attached");
     }
 
     @Test
