@@ -159,6 +159,7 @@ public final class SafeModeController implements AutoCloseable {
             client.nodes().withName(p.node()).patch(PatchContext.of(PatchType.JSON_MERGE), json);
             nodePatches.incrementAndGet();
             log.info("node {}: {}", p.node(), p.annotations());
+            event(p);
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) return true;
@@ -170,6 +171,32 @@ public final class SafeModeController implements AutoCloseable {
                 log.warn("node {}: patch failed: {}", p.node(), e.getMessage());
             }
             return false;
+        }
+    }
+
+    /**
+     * Tells `kubectl describe node` why its safe-mode annotation changed. Best effort: the patch is
+     * what counts, and a lost event is not worth a retry that could repeat the patch.
+     */
+    private void event(NodePatch p) {
+        String requested = p.annotations().get(SafeModeAnnotations.REQUESTED);
+        String by = p.annotations().get(SafeModeAnnotations.REQUESTED_BY);
+        String reason = p.annotations().get(SafeModeAnnotations.REASON);
+        String message = requested != null
+                ? "safe mode requested by " + (by == null ? "the controller" : by) + (reason == null ? "" : ": " + reason)
+                : "the controller's safe-mode request was withdrawn";
+        String now = java.time.Instant.now().toString();
+        try {
+            client.v1().events().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                    .withNewMetadata().withGenerateName(p.node() + ".temper-controller.").withNamespace("default").endMetadata()
+                    .withNewInvolvedObject().withApiVersion("v1").withKind("Node").withName(p.node()).endInvolvedObject()
+                    .withType(requested != null ? "Warning" : "Normal")
+                    .withReason(requested != null ? "TemperSafeModeRequested" : "TemperSafeModeReleased")
+                    .withMessage(message).withNewSource().withComponent("temper-controller").endSource()
+                    .withReportingComponent("temper.codes/controller").withReportingInstance("temper-controller")
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1).build()).create();
+        } catch (KubernetesClientException e) {
+            log.warn("node {}: event not recorded: {}", p.node(), e.getMessage());
         }
     }
 

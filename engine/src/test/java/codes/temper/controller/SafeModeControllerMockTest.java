@@ -141,6 +141,10 @@ class SafeModeControllerMockTest {
                     .containsEntry(REQUESTED_BY, "controller/freeze/gpu");
         }
         for (String n : List.of("node-3", "node-5")) assertThat(annotations(n)).doesNotContainKeys(REQUESTED, REASON, REQUESTED_BY);
+        await("an event on each requested node", () -> client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> "TemperSafeModeRequested".equals(e.getReason())
+                        && e.getMessage().equals("safe mode requested by controller/freeze/gpu: GPU driver rollout"))
+                .map(e -> e.getInvolvedObject().getName()).distinct().count() == 3);
         await("status lists gpu nodes", () -> status("freeze").size() == 3);
         assertThat(status("freeze")).containsExactly(
                 new NodeState("node-0", NodeMode.SAFE_MODE_REQUESTED, "gpu"),
@@ -180,6 +184,8 @@ class SafeModeControllerMockTest {
         assertThat(annotations("node-4")).containsEntry(REQUESTED, "true").containsEntry(REASON, "operator: kernel bug");
         assertOtherAnnotationsUntouched();
         assertThat(controller.stats().failures()).isZero();
+        assertThat(client.v1().events().inNamespace("default").list().getItems()).anyMatch(e ->
+                "TemperSafeModeReleased".equals(e.getReason()) && "node-3".equals(e.getInvolvedObject().getName()));
     }
 
     @Test
