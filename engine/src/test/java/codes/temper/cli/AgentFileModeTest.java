@@ -40,8 +40,12 @@ class AgentFileModeTest {
     }
 
     Agent start(Path pods, Path node, Path safeMode, Path cgroupRoot) throws Exception {
+        return start(pods, node, safeMode, cgroupRoot, CgroupDriver.SYSTEMD);
+    }
+
+    Agent start(Path pods, Path node, Path safeMode, Path cgroupRoot, CgroupDriver driver) throws Exception {
         Agent.Options o = new Agent.Options(null, null, pods, node, POLICIES.toString(), null, null, null, Duration.ofSeconds(5),
-                Duration.ofSeconds(1), safeMode, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN, null, cgroupRoot, CgroupDriver.SYSTEMD,
+                Duration.ofSeconds(1), safeMode, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN, null, cgroupRoot, driver,
                 new Reconciler.Pacing(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMillis(200)),
                 EjectionBackoff.defaults(), null);
         agent = new Agent(o).start();
@@ -108,6 +112,19 @@ class AgentFileModeTest {
         int before = 29;
         await(agent, s -> dryRun().applied().podTiers().size() < before, "pods removed");
         assertThat(yaml).contains("namespace: batch");
+    }
+
+    @Test
+    void aCgroupfsNodeIsRecognisedByItsLayoutAndItsPodsAreFound() throws Exception {
+        Path pods = Files.copy(EXAMPLES.resolve("pods.yaml"), dir.resolve("pods.yaml"));
+        Path node = Files.copy(EXAMPLES.resolve("node.yaml"), dir.resolve("node.yaml"));
+        Path cg = Files.createDirectories(dir.resolve("cgroup"));
+        for (Pod p : Snapshots.readPods(pods)) Files.createDirectories(cg.resolve(PodFacts.of(p, CgroupDriver.CGROUPFS).cgroup()));
+        assertThat(Agent.detectCgroupDriver(cg)).isEqualTo(CgroupDriver.CGROUPFS);
+        assertThat(Agent.detectCgroupDriver(dir.resolve("elsewhere"))).isEqualTo(CgroupDriver.SYSTEMD);
+        start(pods, node, null, cg, null); // no --cgroup-driver: detected
+        await(agent, s -> s.mode().equals("attach") && s.ready(), "attach");
+        await(agent, s -> dryRun().applied().podTiers().size() == 29, "all 29 pods found under kubepods/");
     }
 
     @Test
