@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The node and its pods from snapshot files ({@code kubectl get node -o yaml}, {@code kubectl get
@@ -43,7 +46,7 @@ public final class FileWorld implements World, AutoCloseable {
     private volatile String problem;
     private volatile boolean synced;
     private Stamp podsStamp, nodeStamp;
-    private Thread watcher;
+    private ScheduledExecutorService watcher;
 
     public FileWorld(Path podsFile, Path nodeFile) {
         this.podsFile = podsFile;
@@ -79,16 +82,10 @@ public final class FileWorld implements World, AutoCloseable {
     /** Polls every {@code interval}, calling {@code onChange} after each change. */
     public synchronized void watch(Duration interval, Runnable onChange) {
         if (watcher != null) return;
-        watcher = Thread.ofPlatform().daemon().name("temper-files").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    Thread.sleep(interval);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (refresh()) onChange.run();
-            }
-        });
+        watcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("temper-files").factory());
+        watcher.scheduleWithFixedDelay(() -> {
+            if (refresh()) onChange.run();
+        }, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -113,7 +110,7 @@ public final class FileWorld implements World, AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (watcher != null) watcher.interrupt();
+        if (watcher != null) watcher.shutdownNow();
         watcher = null;
     }
 }

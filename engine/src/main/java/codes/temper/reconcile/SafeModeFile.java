@@ -3,6 +3,9 @@ package codes.temper.reconcile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code --safe-mode-file PATH}: present = safe mode. The local trigger for when the API server
@@ -13,7 +16,7 @@ import java.time.Duration;
 public final class SafeModeFile implements AutoCloseable {
     private final Path path;
     private final Reconciler reconciler;
-    private Thread watcher;
+    private ScheduledExecutorService watcher;
     private boolean present;
 
     public SafeModeFile(Path path, Reconciler reconciler) {
@@ -32,21 +35,13 @@ public final class SafeModeFile implements AutoCloseable {
 
     public synchronized void watch(Duration interval) {
         if (watcher != null) return;
-        watcher = Thread.ofPlatform().daemon().name("temper-safe-mode-file").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                check();
-                try {
-                    Thread.sleep(interval);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        watcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("temper-safe-mode-file").factory());
+        watcher.scheduleWithFixedDelay(this::check, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public synchronized void close() {
-        if (watcher != null) watcher.interrupt();
+        if (watcher != null) watcher.shutdownNow();
         watcher = null;
     }
 }

@@ -6,6 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -55,7 +58,7 @@ public final class SchedulerSupervisor implements AutoCloseable {
     private Instant retryAt;
     private String lastFailure;
     private SchedulerDriver.ApplyResult lastApply;
-    private Thread watcher;
+    private ScheduledExecutorService watcher;
 
     public SchedulerSupervisor(SchedulerDriver driver, EjectionBackoff backoff, Clock clock, Consumer<Event> listener) {
         this.driver = driver;
@@ -136,29 +139,26 @@ public final class SchedulerSupervisor implements AutoCloseable {
     /** Runs {@link #check} every {@code period} on a daemon thread until {@link #close}. */
     public synchronized void watch(Duration period) {
         if (watcher != null) return;
-        watcher = Thread.ofPlatform().daemon().name("temper-sched-watch").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    Thread.sleep(period);
-                    check();
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "scheduler watch failed; will look again", e);
-                }
+        watcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("temper-sched-watch").factory());
+        watcher.scheduleWithFixedDelay(() -> {
+            try {
+                check();
+            } catch (RuntimeException e) {
+                // A task that throws is never run again by the executor: keep watching.
+                LOG.log(Level.ERROR, "scheduler watch failed; will look again", e);
             }
-        });
+        }, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Stops watching and stands down: a process that stops must leave the node on CFS. */
     @Override
     public void close() {
-        Thread w;
+        ScheduledExecutorService w;
         synchronized (this) {
             w = watcher;
             watcher = null;
         }
-        if (w != null) w.interrupt();
+        if (w != null) w.shutdownNow();
         standDown();
         driver.close();
     }
