@@ -221,7 +221,11 @@ public final class Agent implements AutoCloseable {
         return server == null ? -1 : server.port();
     }
 
-    /** {@code temper.codes/safe-mode-requested}: anything but exactly "false" asks for safe mode. */
+    /**
+     * {@code temper.codes/safe-mode-requested}: anything but exactly "false" asks for safe mode.
+     * The same test as the rule "safe-mode-requested" (rules/mode.drl), made here too because the
+     * kill switch must not wait for a rules evaluation.
+     */
     static void annotation(Reconciler r, Node node) {
         Map<String, String> a = node == null || node.getMetadata().getAnnotations() == null ? Map.of() : node.getMetadata().getAnnotations();
         String v = a.get(NodeFact.SAFE_MODE_ANNOTATION);

@@ -5,7 +5,7 @@ import java.util.List;
 /** The node annotations the controller reads and writes. The agent reads only the first. */
 final class SafeModeAnnotations {
 
-    static final String REQUESTED = "temper.codes/safe-mode-requested";
+    static final String REQUESTED = codes.temper.rules.NodeFact.SAFE_MODE_ANNOTATION;
     static final String REASON = "temper.codes/safe-mode-reason";
     /**
      * Ownership marker. A safe-mode request without it was made by someone else (an operator's

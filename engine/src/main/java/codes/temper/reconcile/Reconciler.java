@@ -191,8 +191,7 @@ public final class Reconciler implements AutoCloseable {
             } catch (RuntimeException e) {
                 // Never leave the loop: the node goes to CFS and the next event or resync retries.
                 LOG.log(Level.ERROR, "reconcile failed; standing the scheduler down", e);
-                supervisor.standDown();
-                publish(degraded("reconcile failed: " + e, status.policyRevision(), null));
+                stand(degraded("reconcile failed: " + e, status.policyRevision()));
             }
         }
     }
@@ -202,12 +201,12 @@ public final class Reconciler implements AutoCloseable {
         long t0 = System.nanoTime();
         Optional<PolicyRevision> pol = policy.get();
         String revision = pol.map(PolicyRevision::revision).orElse(null);
-        if (!world.synced()) return stand(degraded("waiting for the first listing of the node and its pods", revision, null));
-        if (pol.isEmpty()) return stand(degraded("no policy loaded yet", null, null));
+        if (!world.synced()) return stand(degraded("waiting for the first listing of the node and its pods", revision));
+        if (pol.isEmpty()) return stand(degraded("no policy loaded yet", null));
         Optional<Node> node = world.node();
-        if (node.isEmpty()) return stand(degraded("node " + nodeName + " not found", revision, null));
+        if (node.isEmpty()) return stand(degraded("node " + nodeName + " not found", revision));
         Optional<NodeFact> nodeFact = NodeFacts.of(node.get());
-        if (nodeFact.isEmpty()) return stand(degraded("node " + nodeName + " reports no allocatable CPU", revision, null));
+        if (nodeFact.isEmpty()) return stand(degraded("node " + nodeName + " reports no allocatable CPU", revision));
         List<PodFact> pods = world.pods().stream().map(p -> PodFacts.of(p, cgroupDriver)).toList();
         Decision decision = rules.evaluate(pol.get().policy(), nodeFact.get(), pods);
         long evaluated = System.nanoTime();
@@ -256,9 +255,9 @@ public final class Reconciler implements AutoCloseable {
         return st;
     }
 
-    private AgentStatus degraded(String why, String revision, Decision decision) {
+    private AgentStatus degraded(String why, String revision) {
         return new AgentStatus(nodeName, Mode.SAFE_MODE.wire(), "degraded:" + why, List.of(why), revision, false,
-                decision == null ? List.of() : tiers(decision), schedulerStatus(), lastReconfiguration, clock.instant());
+                List.of(), schedulerStatus(), lastReconfiguration, clock.instant());
     }
 
     private AgentStatus safeModeStatus() {
