@@ -80,20 +80,6 @@ class AgentClusterTest {
         return agent;
     }
 
-    static void await(BooleanSupplier p, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (p.getAsBoolean()) return;
-            Thread.sleep(10);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
-    AgentStatus awaitStatus(Predicate<AgentStatus> p, String what) throws InterruptedException {
-        await(() -> p.test(agent.status()), what + " (status: " + agent.status() + ")");
-        return agent.status();
-    }
-
     DryRunDriver dryRun() {
         return (DryRunDriver) agent.supervisor().driver();
     }
@@ -111,6 +97,16 @@ class AgentClusterTest {
     void annotate(String jsonValue) {
         client.nodes().withName("node-a").patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"metadata\":{\"annotations\":{\"temper.codes/safe-mode-requested\":" + jsonValue + "}}}");
+    }
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    static void await(BooleanSupplier p, String what) throws InterruptedException {
+        Await.until(what, WAIT, p);
+    }
+
+    AgentStatus awaitStatus(Predicate<AgentStatus> p, String what) throws InterruptedException {
+        return Await.status(agent, WAIT, p, what);
     }
 
     double reconciles() {

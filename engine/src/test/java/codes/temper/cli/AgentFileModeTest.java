@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,16 @@ class AgentFileModeTest {
     @TempDir
     Path dir;
     Agent agent;
+
+    Path pods, node, cg;
+
+    /** Each test's own copy of the example snapshots, and an empty cgroup tree. */
+    @BeforeEach
+    void files() throws Exception {
+        pods = Files.copy(EXAMPLES.resolve("pods.yaml"), dir.resolve("pods.yaml"));
+        node = Files.copy(EXAMPLES.resolve("node.yaml"), dir.resolve("node.yaml"));
+        cg = Files.createDirectories(dir.resolve("cgroup"));
+    }
 
     @AfterEach
     void stop() {
@@ -53,12 +64,7 @@ class AgentFileModeTest {
     }
 
     static AgentStatus await(Agent a, Predicate<AgentStatus> p, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (p.test(a.status())) return a.status();
-            Thread.sleep(10);
-        }
-        throw new AssertionError("timed out waiting for " + what + "; status: " + a.status());
+        return Await.status(a, Duration.ofSeconds(20), p, what);
     }
 
     /** Creates the pod-level cgroup directory of every pod in the file, as the kubelet would. */
@@ -72,9 +78,6 @@ class AgentFileModeTest {
 
     @Test
     void attachesThenFollowsSafeModeFileAndPodChurn() throws Exception {
-        Path pods = Files.copy(EXAMPLES.resolve("pods.yaml"), dir.resolve("pods.yaml"));
-        Path node = Files.copy(EXAMPLES.resolve("node.yaml"), dir.resolve("node.yaml"));
-        Path cg = Files.createDirectories(dir.resolve("cgroup"));
         makeCgroups(pods, cg);
         Path safe = dir.resolve("safe-mode");
         start(pods, node, safe, cg);
@@ -116,9 +119,6 @@ class AgentFileModeTest {
 
     @Test
     void aCgroupfsNodeIsRecognisedByItsLayoutAndItsPodsAreFound() throws Exception {
-        Path pods = Files.copy(EXAMPLES.resolve("pods.yaml"), dir.resolve("pods.yaml"));
-        Path node = Files.copy(EXAMPLES.resolve("node.yaml"), dir.resolve("node.yaml"));
-        Path cg = Files.createDirectories(dir.resolve("cgroup"));
         for (Pod p : Snapshots.readPods(pods)) Files.createDirectories(cg.resolve(PodFacts.of(p, CgroupDriver.CGROUPFS).cgroup()));
         assertThat(Agent.detectCgroupDriver(cg)).isEqualTo(CgroupDriver.CGROUPFS);
         assertThat(Agent.detectCgroupDriver(dir.resolve("elsewhere"))).isEqualTo(CgroupDriver.SYSTEMD);
@@ -129,9 +129,6 @@ class AgentFileModeTest {
 
     @Test
     void aPodWhoseCgroupAppearsLaterIsPickedUpByTheRetry() throws Exception {
-        Path pods = Files.copy(EXAMPLES.resolve("pods.yaml"), dir.resolve("pods.yaml"));
-        Path node = Files.copy(EXAMPLES.resolve("node.yaml"), dir.resolve("node.yaml"));
-        Path cg = Files.createDirectories(dir.resolve("cgroup"));
         start(pods, node, null, cg);
         AgentStatus st = await(agent, s -> s.mode().equals("attach") && s.ready(), "attach");
         assertThat(dryRun().applied().podTiers()).isEmpty();
@@ -142,9 +139,6 @@ class AgentFileModeTest {
 
     @Test
     void anInvalidPodsFileKeepsTheLastGoodView() throws Exception {
-        Path pods = Files.copy(EXAMPLES.resolve("pods.yaml"), dir.resolve("pods.yaml"));
-        Path node = Files.copy(EXAMPLES.resolve("node.yaml"), dir.resolve("node.yaml"));
-        Path cg = Files.createDirectories(dir.resolve("cgroup"));
         makeCgroups(pods, cg);
         start(pods, node, null, cg);
         await(agent, s -> dryRun().applied().podTiers().size() == 29, "attach");

@@ -34,12 +34,7 @@ class AgentGitTest {
     }
 
     static AgentStatus await(Agent a, Predicate<AgentStatus> p, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (p.test(a.status())) return a.status();
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for " + what + "; status: " + a.status());
+        return Await.status(a, Duration.ofSeconds(30), p, what);
     }
 
     @Test

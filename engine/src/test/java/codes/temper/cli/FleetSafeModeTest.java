@@ -30,12 +30,7 @@ class FleetSafeModeTest {
     Path dir;
 
     static void await(BooleanSupplier p, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (p.getAsBoolean()) return;
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        Await.until(what, Duration.ofSeconds(60), p);
     }
 
     /** As {@code kubectl annotate node --all temper.codes/safe-mode-requested=true} (or {@code ...-}). */
