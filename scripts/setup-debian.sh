@@ -1,22 +1,72 @@
 # Sourced by ./run-tests: installs the Debian packages the build and tests need, when missing.
-# libbpf >= 1.2 and bpftool >= 7.2 come from bookworm-backports (bookworm's libbpf 1.1 cannot
-# load SEC(".struct_ops.link")); clang >= 16 for sched_ext's 64-bit enum constants.
-need_pkgs=()
-command -v mvn >/dev/null || need_pkgs+=(maven)
-command -v git >/dev/null || need_pkgs+=(git)
-command -v zstd >/dev/null || need_pkgs+=(zstd)
-command -v clang-19 >/dev/null || need_pkgs+=(clang-19)
-command -v qemu-system-x86_64 >/dev/null || need_pkgs+=(qemu-system-x86)
-command -v cpio >/dev/null || need_pkgs+=(cpio)
-[[ -x /bin/busybox ]] || need_pkgs+=(busybox-static)
-[[ -x /usr/sbin/sshd ]] || need_pkgs+=(openssh-server)   # a real ssh remote for the Git source tests
-command -v gpg >/dev/null || need_pkgs+=(gnupg)           # commits signed by the real gpg
-command -v chromium-headless-shell >/dev/null || need_pkgs+=(chromium-headless-shell)  # the status dashboard's browser test
-bpftool_ok() { bpftool version 2>/dev/null | grep -q 'libbpf v1\.[2-9]'; }
-libbpf_ok() { dpkg-query -W -f '${Version}' libbpf1 2>/dev/null | grep -qE '^1:1\.([2-9]|[1-9][0-9])'; }
-if ((${#need_pkgs[@]})) || ! bpftool_ok || ! libbpf_ok; then
+#
+# What is missing is decided by the files the build actually uses (a header, a binary, a shared
+# library), never by a related command being present: libbpf1 without libbpf-dev once passed that
+# kind of check and then failed on 'bpf/bpf_helpers.h' on a new machine.
+#
+# libbpf >= 1.2 (with its headers) and bpftool >= 7.2 come from bookworm-backports: bookworm's
+# libbpf 1.1 cannot load SEC(".struct_ops.link"). clang >= 16 for sched_ext's 64-bit enum
+# constants. scripts/fresh-root-check proves this list complete in a new Debian root.
+arch_lib=/usr/lib/x86_64-linux-gnu
+
+# file package: the package that owns the file, from the bookworm archive
+base_needs=(
+  /usr/bin/mvn                         maven
+  /usr/bin/git                         git
+  /usr/bin/zstd                        zstd                    # the kernel's vmlinux is zstd-packed
+  /usr/bin/clang-19                    clang-19
+  /usr/bin/qemu-system-x86_64          qemu-system-x86
+  /usr/bin/cpio                        cpio
+  /bin/busybox                         busybox-static          # the lab VM's userland
+  /usr/bin/gcc                         gcc                     # the lab's workload programs
+  /usr/bin/hackbench                   rt-tests                # the lab's messaging benchmark
+  /usr/sbin/sshd                       openssh-server          # a real ssh remote for the Git source tests
+  /usr/bin/ssh-keygen                  openssh-client
+  /usr/bin/gpg                         gnupg                   # commits signed by the real gpg
+  /usr/bin/chromium-headless-shell     chromium-headless-shell # the status dashboard's browser test
+  /usr/bin/curl                        curl
+  /usr/bin/file                        file
+  /usr/sbin/ip                         iproute2
+  /usr/bin/ps                          procps
+)
+# file package: from bookworm-backports, newer than bookworm's own
+bpo_needs=(
+  /usr/include/bpf/bpf_helpers.h       libbpf-dev
+  /usr/include/bpf/bpf_tracing.h       libbpf-dev
+  /usr/include/bpf/bpf_core_read.h     libbpf-dev
+  $arch_lib/libbpf.so.1                libbpf1
+  /usr/sbin/bpftool                    bpftool
+)
+
+missing_files=() need_pkgs=() need_bpo=()
+add_missing() { # list-name file package
+  local -n list="$1"
+  missing_files+=("$2")
+  [[ " ${list[*]} " == *" $3 "* ]] || list+=("$3")
+}
+for ((i = 0; i < ${#base_needs[@]}; i += 2)); do
+  [[ -e "${base_needs[i]}" ]] || add_missing need_pkgs "${base_needs[i]}" "${base_needs[i + 1]}"
+done
+for ((i = 0; i < ${#bpo_needs[@]}; i += 2)); do
+  [[ -e "${bpo_needs[i]}" ]] || add_missing need_bpo "${bpo_needs[i]}" "${bpo_needs[i + 1]}"
+done
+# Present but too old: libbpf.so.1 must be >= 1.2 (the file name carries the version), the
+# headers must come from the same libbpf, and bpftool must be linked against such a libbpf.
+libbpf_real=$(readlink -f "$arch_lib/libbpf.so.1" 2>/dev/null)
+if [[ -e "$arch_lib/libbpf.so.1" && ! "$libbpf_real" =~ libbpf\.so\.1\.([2-9]|[1-9][0-9])\. ]]; then
+  add_missing need_bpo "$libbpf_real (< 1.2)" libbpf1
+fi
+if [[ -e /usr/include/bpf/bpf_helpers.h ]] && ! grep -qE '^#define LIBBPF_MINOR_VERSION ([2-9]|[1-9][0-9])$' /usr/include/bpf/libbpf_version.h 2>/dev/null; then
+  add_missing need_bpo "/usr/include/bpf/libbpf_version.h (< 1.2)" libbpf-dev
+fi
+if [[ -x /usr/sbin/bpftool ]] && ! /usr/sbin/bpftool version 2>/dev/null | grep -q 'libbpf v1\.\([2-9]\|[1-9][0-9]\)'; then
+  add_missing need_bpo "/usr/sbin/bpftool (linked against libbpf < 1.2)" bpftool
+fi
+
+if ((${#missing_files[@]})); then
+  echo "setup: missing ${missing_files[*]}" >&2
   if [[ $(id -u) -ne 0 ]]; then
-    echo "setup: missing ${need_pkgs[*]} (and/or libbpf1/bpftool from bookworm-backports); run as root to install" >&2
+    echo "setup: run as root to install: ${need_pkgs[*]} ${need_bpo[*]} (the last from bookworm-backports)" >&2
     exit 2
   fi
   export DEBIAN_FRONTEND=noninteractive
@@ -25,5 +75,12 @@ if ((${#need_pkgs[@]})) || ! bpftool_ok || ! libbpf_ok; then
   fi
   apt-get update -qq
   ((${#need_pkgs[@]})) && apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
-  apt-get install -y -qq -t bookworm-backports libbpf1 bpftool >/dev/null
+  # libbpf1, libbpf-dev and bpftool together, so the headers match the library they link with.
+  ((${#need_bpo[@]})) && apt-get install -y -qq -t bookworm-backports libbpf1 libbpf-dev bpftool >/dev/null
+  for ((i = 0; i < ${#base_needs[@]}; i += 2)); do
+    [[ -e "${base_needs[i]}" ]] || { echo "setup: ${base_needs[i]} still missing after installing ${base_needs[i + 1]}" >&2; exit 2; }
+  done
+  for ((i = 0; i < ${#bpo_needs[@]}; i += 2)); do
+    [[ -e "${bpo_needs[i]}" ]] || { echo "setup: ${bpo_needs[i]} still missing after installing ${bpo_needs[i + 1]}" >&2; exit 2; }
+  done
 fi
