@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The contract between the scheduler (temper.bpf.c) and the agent (engine: codes.temper.sched).
- * The agent writes pod_tiers and tiers, and reads tier_stats and exit_info. Layouts are fixed:
- * the Java codecs mirror them field by field, so change both together.
+ * The agent writes pod_tiers, tiers, config and cpu_llc, and reads tier_stats and exit_info.
+ * The Java codecs mirror these layouts field by field, so change both together. Fields are only
+ * ever appended, and zero in an appended field means the default behaviour, so a tool written
+ * against the first fields (the bpftool recipe in README.md) keeps working.
  */
 #ifndef TEMPER_H
 #define TEMPER_H
@@ -14,11 +16,14 @@
 #define TEMPER_MAX_TIERS	16		/* PolicyParser.MAX_TIERS */
 #define TEMPER_SYSTEM_TIER	TEMPER_MAX_TIERS /* tasks outside pods: kubelet, runtime, agent */
 #define TEMPER_MAX_PODS		16384
-#define TEMPER_DSQ_BASE		0x7e3e0000ULL	/* tier i queues on DSQ base + i */
+#define TEMPER_MAX_CPUS		1024
+#define TEMPER_MAX_LLCS		64
+#define TEMPER_DSQ_BASE		0x7e3e0000ULL	/* tier t of LLC l queues on base + l * 32 + t */
+#define TEMPER_LAT_BUCKETS	24		/* wake-to-run histogram: bucket i counts < 2^i us */
 
 enum temper_tier_flags {
 	TEMPER_TIER_ENABLED	= 1 << 0,	/* written by the agent; unwritten tiers hold no pods */
-	TEMPER_TIER_PREEMPT	= 1 << 1,	/* a waking task preempts lower tiers on its CPU */
+	TEMPER_TIER_PREEMPT	= 1 << 1,	/* a waking task preempts the lowest-ranked CPU */
 };
 
 /* tiers[i]: the agent writes index i == rank, so dispatch order is index order. */
@@ -26,15 +31,44 @@ struct temper_tier {
 	__u32 rank;
 	__u32 flags;
 	__u64 slice_ns;
-	__u64 ceiling_mcpu;	/* CPU ceiling in millicores over a window; 0 = no ceiling */
+	__u64 ceiling_mcpu;	/* CPU ceiling in millicores; 0 = no ceiling */
 };
+
+/* pod_tiers[kernfs id of the pod-level cgroup]. */
+struct temper_pod {
+	__u32 tier;		/* index into tiers */
+	__u32 weight;		/* share within the tier, as kubelet's cpu.weight (1..10000); 0 = 100 */
+};
+
+enum temper_config_flags {
+	TEMPER_CFG_DEFAULT_TIER	= 1 << 0,	/* default_tier is set */
+};
+
+/* config[0]: node-wide settings. */
+struct temper_config {
+	/*
+	 * kernfs id of the cgroup all pods live under (kubepods). A task below it whose pod is not
+	 * mapped yet (just started, or its cgroup not seen by the agent yet) runs at default_tier;
+	 * tasks elsewhere are system work. 0 = unknown: every unmapped task is system work.
+	 */
+	__u64 pods_cgroup_id;
+	__u32 default_tier;	/* without TEMPER_CFG_DEFAULT_TIER: the lowest-ranked enabled tier */
+	__u32 flags;
+};
+
+/* cpu_llc[cpu]: the last-level cache a CPU shares (its L3 id); all 0 = one LLC. */
 
 /* tier_stats[i] (per CPU; the agent sums): i == TEMPER_SYSTEM_TIER for the system tier. */
 struct temper_tier_stats {
 	__u64 runtime_ns;
 	__u64 enqueued;
-	__u64 dispatched;
-	__u64 throttled;	/* dispatch passes that skipped the tier for its ceiling */
+	__u64 dispatched;	/* moved from the tier's queues to a CPU */
+	__u64 throttled;	/* times the tier was found at its ceiling with work queued */
+	__u64 direct;		/* wake-ups placed straight on an idle CPU */
+	__u64 preempts;		/* CPUs running lower-ranked work that a wake-up of this tier preempted */
+	__u64 wakeups;		/* wake-to-run latencies recorded */
+	__u64 wake_ns;		/* their sum */
+	__u64 wake_hist[TEMPER_LAT_BUCKETS];	/* [i]: latency < 2^i us (the last: all longer) */
 };
 
 /* exit_info[0]: filled by ops.exit when the kernel (or the scheduler) ends the scheduler. */
