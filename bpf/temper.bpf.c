@@ -123,6 +123,7 @@ struct task_ctx {
 	u64 started_ns;
 	u64 reserved_ns;	/* ceiling budget reserved for the current run */
 	u64 woken_ns;		/* when it last woke up; 0 once it ran */
+	s32 victim;		/* CPU select_cpu chose to preempt; -1 = none */
 };
 
 struct {
@@ -379,31 +380,49 @@ static s32 victim_cpu(struct task_struct *p, u32 tier, s32 prefer)
 	return best;
 }
 
+static bool preempts(u32 tier)
+{
+	struct temper_tier *cfg = tier_cfg(tier);
+
+	return tier == TEMPER_SYSTEM_TIER || (cfg && (cfg->flags & TEMPER_TIER_PREEMPT));
+}
+
 s32 BPF_STRUCT_OPS(temper_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	struct temper_tier_stats *st;
 	struct task_ctx *tctx;
 	bool is_idle = false;
-	s32 cpu;
+	s32 cpu, victim;
 
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
-	if (!is_idle || TEMPER_FAULT == 1 || !(tctx = task_ctx(p)))
+	if (TEMPER_FAULT == 1 || !(tctx = task_ctx(p)))
 		return cpu;
 	resolve(p, tctx);
+	tctx->victim = -1;
 	if (throttled(tctx->tier))
 		return cpu;
-	/* An idle CPU means nothing runnable was waiting for it: run there now, skipping the queues. */
-	insert(p, SCX_DSQ_LOCAL, tier_slice(tctx->tier), 0);
-	if ((st = tier_stat(tctx->tier)))
-		st->direct++;
-	return cpu;
+	if (is_idle) {
+		/* Nothing runnable was waiting for this CPU: run there now, skipping the queues. */
+		insert(p, SCX_DSQ_LOCAL, tier_slice(tctx->tier), 0);
+		if ((st = tier_stat(tctx->tier)))
+			st->direct++;
+		return cpu;
+	}
+	/*
+	 * No idle CPU: wake up on the CPU running the lowest-ranked work this task may displace, and
+	 * enqueue preempts it there. Waking on that CPU rather than kicking it from here saves the
+	 * round trip through the queues, and the interrupt when it is this very CPU.
+	 */
+	if (!preempts(tctx->tier) || (victim = victim_cpu(p, tctx->tier, prev_cpu)) < 0)
+		return cpu;
+	tctx->victim = victim;
+	return victim;
 }
 
 void BPF_STRUCT_OPS(temper_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = task_ctx(p);
 	struct temper_tier_stats *st;
-	struct temper_tier *cfg;
 	u32 tier, llc;
 	s32 cpu, victim;
 	u64 dsq;
@@ -412,33 +431,44 @@ void BPF_STRUCT_OPS(temper_enqueue, struct task_struct *p, u64 enq_flags)
 		insert(p, dsq_of(0, TEMPER_SYSTEM_TIER), SCX_SLICE_DFL, enq_flags);
 		return;
 	}
+	victim = tctx->victim;
+	tctx->victim = -1;
 	resolve(p, tctx);
 	tier = tctx->tier;
 	if (tier > TEMPER_SYSTEM_TIER)
 		return;
 	cpu = scx_bpf_task_cpu(p);
+	st = tier_stat(tier);
+	if (st)
+		st->enqueued++;
+
+	/* select_cpu chose this CPU to preempt: go first in its local queue and take it over. */
+	if ((enq_flags & SCX_ENQ_WAKEUP) && victim == cpu && !throttled(tier)) {
+		insert(p, SCX_DSQ_LOCAL, tier_slice(tier), enq_flags | SCX_ENQ_PREEMPT);
+		if (st)
+			st->preempts++;
+		return;
+	}
+
 	llc = llc_of(cpu);
 	dsq = dsq_of(llc, tier);
 	if (!scx_bpf_dsq_nr_queued(dsq))
 		waiting_since[slot(tier)] = bpf_ktime_get_ns();
-	if ((st = tier_stat(tier)))
-		st->enqueued++;
-
 	if (tier == TEMPER_SYSTEM_TIER)
 		insert(p, dsq, SCX_SLICE_DFL, enq_flags);
 	else
 		insert_vtime(p, dsq, tier_slice(tier), pod_vtime(tier, tctx->pod), enq_flags);
 
-	/* Only a wake-up preempts: a task whose slice ran out waits its turn like the rest. */
-	if (!(enq_flags & SCX_ENQ_WAKEUP) || throttled(tier))
-		return;
-	cfg = tier_cfg(tier);
-	if (tier != TEMPER_SYSTEM_TIER && !(cfg && (cfg->flags & TEMPER_TIER_PREEMPT)))
+	/*
+	 * A wake-up that did not come through select_cpu (a task bound to one CPU, say) kicks the
+	 * CPU to preempt instead. Only a wake-up preempts: a task whose slice ran out waits its turn.
+	 */
+	if (!(enq_flags & SCX_ENQ_WAKEUP) || victim >= 0 || throttled(tier) || !preempts(tier))
 		return;
 	victim = victim_cpu(p, tier, cpu);
 	if (victim >= 0) {
 		scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
-		if ((st = tier_stat(tier)))
+		if (st)
 			st->preempts++;
 	}
 }
