@@ -619,12 +619,14 @@ void BPF_STRUCT_OPS(temper_enqueue, struct task_struct *p, u64 enq_flags)
 		insert_vtime(p, dsq, tier_slice(tier), pod_vtime(tier, tctx->pod), enq_flags);
 
 	/*
-	 * A wake-up that did not come through select_cpu (a task bound to one CPU, say) kicks the
-	 * CPU to preempt instead. Only a wake-up preempts: a task whose slice ran out waits its turn.
+	 * A wake-up that did not land on the CPU select_cpu chose (or did not come through it: a
+	 * task bound to one CPU, say) kicks the CPU to preempt instead. Only a wake-up preempts: a
+	 * task whose slice ran out waits its turn.
 	 */
-	if (!(enq_flags & SCX_ENQ_WAKEUP) || victim >= 0 || throttled(tier) || !preempts(tier))
+	if (!(enq_flags & SCX_ENQ_WAKEUP) || throttled(tier) || !preempts(tier))
 		return;
-	victim = victim_cpu(p, tier, cpu);
+	if (victim < 0)
+		victim = victim_cpu(p, tier, cpu);
 	if (victim >= 0) {
 		scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
 		if (st)
