@@ -46,8 +46,8 @@ public final class Reconciler implements AutoCloseable {
     /** How the loop paces itself. */
     public record Pacing(Duration debounce, Duration maxDelay, Duration resync, Duration cgroupRetry) {
         /**
-         * Pod churn waits up to 2 s to be applied (a new pod runs in the system tier meanwhile,
-         * which is never starved) so that a rollout's thousand events cost a handful of passes;
+         * Pod churn waits up to 2 s to be applied (a new pod runs at the policy's default tier
+         * meanwhile: it is below the pods root the scheduler is told of) so that a rollout's thousand events cost a handful of passes;
          * safe mode never waits for this.
          */
         public static final Pacing DEFAULT = new Pacing(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(1));

@@ -91,6 +91,13 @@ class AgentFileModeTest {
         // The same 29 placements as `temper plan` on these files, each by its cgroup's inode.
         assertThat(dryRun().applied().podTiers()).hasSize(29);
         assertThat(st.tiers()).extracting(AgentStatus.Tier::pods).containsExactly(10, 4, 7, 2, 6);
+        // The config entry: the pods root's inode and the default policy's default tier (normal).
+        long podsRoot = ((Number) Files.getAttribute(cg.resolve("kubepods.slice"), "unix:ino")).longValue();
+        assertThat(dryRun().applied().node()).isEqualTo(new codes.temper.sched.NodeConfig(podsRoot, 2));
+        assertThat(dryRun().applied().pods().values()).allSatisfy(p -> assertThat(p.weight()).isBetween(1, 10_000));
+        // A dry run counts nothing, and the status says so instead of showing zeros.
+        assertThat(agent.status().stats().available()).isFalse();
+        assertThat(agent.status().stats().why()).startsWith("dry run: no scheduler is loaded");
 
         Files.createFile(safe);
         st = await(agent, s -> s.mode().equals("safe-mode"), "safe mode from the file");
