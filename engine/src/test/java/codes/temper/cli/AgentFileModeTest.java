@@ -132,6 +132,8 @@ class AgentFileModeTest {
         start(pods, node, null, cg, null); // no --cgroup-driver: detected
         await(agent, s -> s.mode().equals("attach") && s.ready(), "attach");
         await(agent, s -> dryRun().applied().podTiers().size() == 29, "all 29 pods found under kubepods/");
+        assertThat(dryRun().applied().node().podsCgroupId())
+                .isEqualTo(((Number) Files.getAttribute(cg.resolve("kubepods"), "unix:ino")).longValue());
     }
 
     @Test
@@ -140,8 +142,13 @@ class AgentFileModeTest {
         AgentStatus st = await(agent, s -> s.mode().equals("attach") && s.ready(), "attach");
         assertThat(dryRun().applied().podTiers()).isEmpty();
         assertThat(st.reasons()).anyMatch(r -> r.contains("29 pod(s) without a cgroup yet"));
+        // No kubepods.slice either: the scheduler is told 0, and the status says what that means.
+        assertThat(st.reasons()).anyMatch(r -> r.startsWith("pods root cgroup kubepods.slice not found under " + cg));
+        assertThat(dryRun().applied().node().podsCgroupId()).isZero();
         makeCgroups(pods, cg);
         await(agent, s -> dryRun().applied().podTiers().size() == 29, "retry found the cgroups");
+        assertThat(dryRun().applied().node().podsCgroupId()).isPositive();
+        await(agent, s -> s.reasons().stream().noneMatch(r -> r.startsWith("pods root cgroup")), "the pods root reason gone");
     }
 
     @Test
