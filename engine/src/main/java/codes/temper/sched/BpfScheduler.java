@@ -104,7 +104,7 @@ public final class BpfScheduler implements AutoCloseable {
     static final Map<String, Long> CONTRACT = Map.of(
             "pod_tiers", PodConfig.LAYOUT.byteSize(),
             "tiers", TierConfig.LAYOUT.byteSize(),
-            "config", NodeConfig.LAYOUT.byteSize(),
+            "node_config", NodeConfig.LAYOUT.byteSize(),
             "cpu_llc", 4L,
             "tier_stats", TierStats.LAYOUT.byteSize(),
             "exit_info", ExitInfo.LAYOUT.byteSize());
@@ -139,7 +139,7 @@ public final class BpfScheduler implements AutoCloseable {
         tiersFd = mapFd("tiers");
         statsFd = mapFd("tier_stats");
         exitFd = mapFd("exit_info");
-        configFd = mapFd("config");
+        configFd = mapFd("node_config");
         cpuLlcFd = mapFd("cpu_llc");
         cpus = call(() -> LibBpf.libbpf_num_possible_cpus(state));
     }
@@ -185,12 +185,12 @@ public final class BpfScheduler implements AutoCloseable {
         }
     }
 
-    /** Writes {@code config[0]}: the pods root and the default tier. */
+    /** Writes {@code node_config[0]}: the pods root and the default tier. */
     public void writeConfig(NodeConfig cfg) throws BpfException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment value = a.allocate(NodeConfig.LAYOUT);
             cfg.encode(value);
-            update(configFd, a.allocateFrom(ValueLayout.JAVA_INT, 0), value, "config[0]");
+            update(configFd, a.allocateFrom(ValueLayout.JAVA_INT, 0), value, "node_config[0]");
         }
     }
 

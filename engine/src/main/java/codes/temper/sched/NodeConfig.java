@@ -9,7 +9,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * The scheduler's node-wide settings, {@code config[0]}: {@code struct temper_config} in
+ * The scheduler's node-wide settings, {@code node_config[0]}: {@code struct temper_config} in
  * bpf/temper.h.
  *
  * @param podsCgroupId kernfs id of the cgroup all pods live under (kubepods.slice or kubepods);

@@ -67,7 +67,7 @@ class BpfSchedulerHostTest {
             var mismatches = s.contractMismatches();
             assumeTrue(mismatches.isEmpty(), () -> "SKIPPED, CONTRACT MISMATCH: " + OBJECT + " was built from a temper.bpf.c older than"
                     + " bpf/temper.h (" + String.join("; ", mismatches) + "); the agent refuses to load it");
-            for (String map : new String[] {"config", "cpu_llc"}) assertThat(s.hasMap(map)).as(map).isTrue();
+            for (String map : new String[] {"node_config", "cpu_llc"}) assertThat(s.hasMap(map)).as(map).isTrue();
             assertThat(mismatches).isEmpty();
         }
     }
