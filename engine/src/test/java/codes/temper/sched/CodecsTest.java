@@ -14,10 +14,10 @@ class CodecsTest {
 
     @Test
     void layoutsMatchTheCStructs() {
-        // sizeof in C (x86_64): temper_tier 4+4+8+8, temper_pod 4+4, temper_config 8+4+4,
+        // sizeof in C (x86_64): temper_tier 4+4+8+8, temper_pod 4+4+8, temper_config 8+4+4,
         // temper_tier_stats 8*8 + 24*8, temper_exit 8+8+128+512
         assertThat(TierConfig.LAYOUT.byteSize()).isEqualTo(24);
-        assertThat(PodConfig.LAYOUT.byteSize()).isEqualTo(8);
+        assertThat(PodConfig.LAYOUT.byteSize()).isEqualTo(16);
         assertThat(NodeConfig.LAYOUT.byteSize()).isEqualTo(16);
         assertThat(TierStats.LAYOUT.byteSize()).isEqualTo(256);
         assertThat(TierStats.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("wake_ns"))).isEqualTo(56);
@@ -50,16 +50,19 @@ class CodecsTest {
     }
 
     @Test
-    void podEntryIsTierThenWeightAndBatchesLieBackToBack() {
+    void podEntryIsTierThenWeightThenCeilingAndBatchesLieBackToBack() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(PodConfig.LAYOUT, 2);
-            new PodConfig(2, 39).encode(s, 0);
+            new PodConfig(2, 39, 500).encode(s, 0);
             new PodConfig(4, 10_000).encode(s, PodConfig.LAYOUT.byteSize());
             assertThat(s.get(ValueLayout.JAVA_INT, 0)).as("the tier index first, as bpftool recipes read it").isEqualTo(2);
             assertThat(s.get(ValueLayout.JAVA_INT, 4)).isEqualTo(39);
-            assertThat(s.get(ValueLayout.JAVA_INT, 8)).isEqualTo(4);
-            assertThat(s.get(ValueLayout.JAVA_INT, 12)).isEqualTo(10_000);
-            assertThat(PodConfig.decode(s, 8)).isEqualTo(new PodConfig(4, 10_000));
+            assertThat(s.get(ValueLayout.JAVA_LONG, 8)).isEqualTo(500L);
+            assertThat(s.get(ValueLayout.JAVA_INT, 16)).isEqualTo(4);
+            assertThat(s.get(ValueLayout.JAVA_INT, 20)).isEqualTo(10_000);
+            assertThat(s.get(ValueLayout.JAVA_LONG, 24)).as("no ceiling of its own").isZero();
+            assertThat(PodConfig.decode(s, 0)).isEqualTo(new PodConfig(2, 39, 500));
+            assertThat(PodConfig.decode(s, 16)).isEqualTo(new PodConfig(4, 10_000));
         }
     }
 
