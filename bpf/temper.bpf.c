@@ -24,6 +24,10 @@
  * tier holds its ceiling over any second, CPUs do not charge one counter on every tick, and a
  * tier whose ceiling is lifted is work-conserving at once.
  *
+ * cpu.max. While a sched_ext scheduler is attached the kernel's CFS bandwidth control does not
+ * apply, so cgroup limits are enforced here, the same way (bandwidth.bpf.h): from the kernel's
+ * cpu.max on 6.17+, from pod ceilings the agent derives from CPU limits before that.
+ *
  * Liveness. A tier (system work included) that has waited a whole starvation interval is served
  * before rank order, so strict ranking never trips the kernel's watchdog. Were it to, the kernel
  * would eject us and the node would run CFS again: the fail-safe, but not a state to reach by
@@ -36,6 +40,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "temper.h"
+#include "compat.bpf.h"
 
 char _license[] SEC("license") = "GPL";
 
@@ -48,7 +53,6 @@ char _license[] SEC("license") = "GPL";
 #define RANK_SYSTEM	-1			/* cpu_ctx.rank of a CPU running system work */
 #define RANK_IDLE	(TEMPER_MAX_TIERS + 1)	/* ... of an idle CPU */
 #define BW_LEVELS	4			/* limited cgroups a task is charged to (container, pod, ...) */
-#define POD_PERIOD_US	100000			/* the period of a pod ceiling from the agent */
 #define PARKED_DSQ	(TEMPER_DSQ_BASE + TEMPER_MAX_LLCS * DSQS_PER_LLC)	/* held for a refill */
 #define PARK_MAX_NS	(2ULL * 1000 * 1000 * 1000)	/* forgiven after this long, far below the watchdog */
 #define CLOCK_MONOTONIC	1
@@ -64,36 +68,12 @@ char _license[] SEC("license") = "GPL";
 #define TEMPER_FAULT 0
 #endif
 
-#define BPF_FOR_EACH_ITER	(&___it)	/* the iterator bpf_for_each() declares */
-#define BPF_STRUCT_OPS(name, args...) SEC("struct_ops/" #name) BPF_PROG(name, ##args)
-#define BPF_STRUCT_OPS_SLEEPABLE(name, args...) SEC("struct_ops.s/" #name) BPF_PROG(name, ##args)
-
-/*
- * Kernels rename kfuncs (6.12's scx_bpf_dispatch{,_vtime}/consume became scx_bpf_dsq_insert
- * {,_vtime}/move_to_local in 6.13). The new names come from vmlinux.h; the old ones are weak
- * aliases that libbpf resolves by the name before "___", so one object loads on 6.12 and on
- * today's sid kernel.
- */
-void scx_bpf_dispatch___compat(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym __weak;
-void scx_bpf_dispatch_vtime___compat(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime, u64 enq_flags) __ksym __weak;
-bool scx_bpf_consume___compat(u64 dsq_id) __ksym __weak;
-bool scx_bpf_dispatch_from_dsq___compat(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id, u64 enq_flags) __ksym __weak;
-bool scx_bpf_dispatch_vtime_from_dsq___compat(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id, u64 enq_flags) __ksym __weak;
-void scx_bpf_dispatch_from_dsq_set_vtime___compat(struct bpf_iter_scx_dsq *it__iter, u64 vtime) __ksym __weak;
-
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, TEMPER_MAX_PODS);
 	__type(key, u64);		/* kernfs id of the pod-level cgroup (its inode number) */
 	__type(value, struct temper_pod);
 } pod_tiers SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4 * TEMPER_MAX_PODS);
-	__type(key, u64);		/* kernfs id of a cgroup with a limit */
-	__type(value, struct temper_bw);
-} cgroup_bw SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -267,112 +247,7 @@ static u32 default_tier(struct temper_config *c)
 	return TEMPER_SYSTEM_TIER;
 }
 
-/*
- * CPU bandwidth (cpu.max). While a sched_ext scheduler is attached, the kernel's own CFS
- * bandwidth control does not apply, so this does: from 6.17 the kernel passes every cgroup's
- * cpu.max through ops.cgroup_init/cgroup_set_bandwidth; before that the agent writes each pod's
- * ceiling, derived from its CPU limits, into pod_tiers. A task is charged to each limited cgroup
- * it is in (its container's and its pod's), so both limits hold. Charging works as for tier
- * ceilings: a running task reserves its slice from every budget and returns the rest when it
- * stops; a task whose cgroup has spent its budget is parked until the period's refill.
- */
-static bool bw_unlimited(u64 period_us, u64 quota_us)
-{
-	/* cpu.max "max" arrives as U64_MAX; nothing real exceeds a day per period. */
-	return !period_us || !quota_us || quota_us > 86400ULL * 1000 * 1000;
-}
-
-static void bw_set(u64 id, u64 period_us, u64 quota_us, u64 burst_us, u32 source)
-{
-	struct temper_bw *bw = bpf_map_lookup_elem(&cgroup_bw, &id), init = {};
-
-	if (bw_unlimited(period_us, quota_us)) {
-		if (bw && bw->source == source)
-			bpf_map_delete_elem(&cgroup_bw, &id);
-		return;
-	}
-	if (bw) {
-		/* The kernel's own cpu.max wins over a ceiling the agent derived for the same pod. */
-		if (bw->source == TEMPER_BW_KERNEL && source != TEMPER_BW_KERNEL)
-			return;
-		if (bw->quota_ns == quota_us * 1000 && bw->period_ns == period_us * 1000 &&
-		    bw->burst_ns == burst_us * 1000)
-			return;
-		bw->quota_ns = quota_us * 1000;
-		bw->period_ns = period_us * 1000;
-		bw->burst_ns = burst_us * 1000;
-		bw->source = source;
-		if (bw->budget_ns > (s64)(bw->quota_ns + bw->burst_ns))
-			bw->budget_ns = bw->quota_ns + bw->burst_ns;
-		return;
-	}
-	init.quota_ns = quota_us * 1000;
-	init.period_ns = period_us * 1000;
-	init.burst_ns = burst_us * 1000;
-	init.budget_ns = init.quota_ns;
-	init.period_end_ns = bpf_ktime_get_ns() + init.period_ns;
-	init.source = source;
-	bpf_map_update_elem(&cgroup_bw, &id, &init, BPF_NOEXIST);
-}
-
-/* Refills the budget when its period is over; one CPU wins each refill. */
-static void bw_roll(struct temper_bw *bw, u64 now)
-{
-	u64 end = bw->period_end_ns, n;
-	s64 cap, got;
-
-	if ((s64)(now - end) < 0 || !bw->period_ns)
-		return;
-	n = (now - end) / bw->period_ns + 1;
-	if (__sync_val_compare_and_swap(&bw->period_end_ns, end, end + n * bw->period_ns) != end)
-		return;
-	cap = bw->quota_ns + bw->burst_ns;
-	got = __sync_fetch_and_add(&bw->budget_ns, bw->quota_ns * (n < 16 ? n : 16));
-	got += bw->quota_ns * (n < 16 ? n : 16);
-	if (got > cap)
-		__sync_fetch_and_sub(&bw->budget_ns, got - cap);
-}
-
-/* The refill time of the first of the task's limited cgroups that has no budget left, or 0. */
-static u64 bw_blocked(struct task_ctx *tctx, u64 now, bool count)
-{
-	struct temper_bw *bw;
-	u64 id;
-	u32 i;
-
-	bpf_for(i, 0, BW_LEVELS) {
-		id = tctx->bw[i];
-		if (!id)
-			break;
-		bw = bpf_map_lookup_elem(&cgroup_bw, &id);
-		if (!bw)
-			continue;
-		bw_roll(bw, now);
-		if (*(volatile s64 *)&bw->budget_ns <= 0) {
-			if (count)
-				__sync_fetch_and_add(&bw->throttled, 1);
-			return bw->period_end_ns ?: 1;
-		}
-	}
-	return 0;
-}
-
-/* Remembers a limited cgroup of the task's; the pod's own ceiling is kept in step on the way. */
-static void bw_collect(struct task_ctx *tctx, u64 id, struct temper_pod *pod, u32 *n)
-{
-	struct temper_bw *bw;
-
-	if (pod) {
-		if (pod->ceiling_mcpu)
-			bw_set(id, POD_PERIOD_US, pod->ceiling_mcpu * (POD_PERIOD_US / 1000), 0, TEMPER_BW_POD);
-		else
-			bw_set(id, 0, 0, 0, TEMPER_BW_POD);
-	}
-	if (*n >= BW_LEVELS || !(bw = bpf_map_lookup_elem(&cgroup_bw, &id)))
-		return;
-	tctx->bw[*n & (BW_LEVELS - 1)] = id;
-	(*n)++;
-}
+#include "bandwidth.bpf.h"
 
 /*
  * Finds the task's tier by walking up from its cgroup to the first mapped pod. The default
@@ -419,54 +294,6 @@ static void resolve(struct task_struct *p, struct task_ctx *tctx)
 static struct task_ctx *task_ctx(struct task_struct *p)
 {
 	return bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-}
-
-static void insert(struct task_struct *p, u64 dsq, u64 slice, u64 enq_flags)
-{
-	if (bpf_ksym_exists(scx_bpf_dsq_insert))
-		scx_bpf_dsq_insert(p, dsq, slice, enq_flags);
-	else
-		scx_bpf_dispatch___compat(p, dsq, slice, enq_flags);
-}
-
-static void insert_vtime(struct task_struct *p, u64 dsq, u64 slice, u64 vtime, u64 enq_flags)
-{
-	if (bpf_ksym_exists(scx_bpf_dsq_insert_vtime))
-		scx_bpf_dsq_insert_vtime(p, dsq, slice, vtime, enq_flags);
-	else
-		scx_bpf_dispatch_vtime___compat(p, dsq, slice, vtime, enq_flags);
-}
-
-static bool move_to_local(u64 dsq)
-{
-	if (bpf_ksym_exists(scx_bpf_dsq_move_to_local))
-		return scx_bpf_dsq_move_to_local(dsq);
-	return scx_bpf_consume___compat(dsq);
-}
-
-/* 7.x has a kfunc for this and warns about direct writes; 6.12 only has the direct write. */
-static void set_slice(struct task_struct *p, u64 slice)
-{
-	if (bpf_ksym_exists(scx_bpf_task_set_slice))
-		scx_bpf_task_set_slice(p, slice);
-	else
-		p->scx.slice = slice;
-}
-
-/* Moves a task found by a DSQ iterator to another queue, in vtime order or FIFO. */
-static bool move_parked(struct bpf_iter_scx_dsq *it, struct task_struct *p, u64 dsq, u64 vtime, bool fifo)
-{
-	if (fifo) {
-		if (bpf_ksym_exists(scx_bpf_dsq_move))
-			return scx_bpf_dsq_move(it, p, dsq, 0);
-		return scx_bpf_dispatch_from_dsq___compat(it, p, dsq, 0);
-	}
-	if (bpf_ksym_exists(scx_bpf_dsq_move_vtime)) {
-		scx_bpf_dsq_move_set_vtime(it, vtime);
-		return scx_bpf_dsq_move_vtime(it, p, dsq, 0);
-	}
-	scx_bpf_dispatch_from_dsq_set_vtime___compat(it, vtime);
-	return scx_bpf_dispatch_vtime_from_dsq___compat(it, p, dsq, 0);
 }
 
 /*
