@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The contract between the scheduler (temper.bpf.c) and the agent (engine: codes.temper.sched).
- * The agent writes pod_tiers, tiers, config and cpu_llc, and reads tier_stats and exit_info.
+ * The agent writes pod_tiers, tiers, node_config and cpu_llc, and reads tier_stats and exit_info.
  * The Java codecs mirror these layouts field by field, so change both together. Fields are only
  * ever appended, and zero in an appended field means the default behaviour, so a tool written
  * against the first fields (the bpftool recipe in README.md) keeps working.
@@ -44,7 +44,7 @@ enum temper_config_flags {
 	TEMPER_CFG_DEFAULT_TIER	= 1 << 0,	/* default_tier is set */
 };
 
-/* config[0]: node-wide settings. */
+/* node_config[0]: node-wide settings (not "config": vmlinux.h has a type of that name). */
 struct temper_config {
 	/*
 	 * kernfs id of the cgroup all pods live under (kubepods). A task below it whose pod is not
