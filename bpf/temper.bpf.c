@@ -2,13 +2,32 @@
 /*
  * temper: Kubernetes QoS tiers in the kernel.
  *
- * Every task belongs to the tier of the first pod cgroup, walking up from its own cgroup, that
- * the agent put in pod_tiers; tasks outside pods (kubelet, container runtime, the agent itself)
- * are in the system tier. Each tier has its own DSQ. Dispatch serves the system tier first, then
- * tiers by rank, skipping a tier that has used its CPU ceiling in the current window. A tier that
- * has waited a whole starvation interval is served before rank order, so strict ranking can never
- * trip the kernel's watchdog: if it did, the kernel would eject us and the node would simply run
- * CFS again, which is the fail-safe, but not a state to reach by design.
+ * A task belongs to the tier of the first pod cgroup, walking up from its own cgroup, that the
+ * agent put in pod_tiers. A task below the pods' root cgroup whose pod is not mapped yet runs at
+ * the policy's default tier; everything else (kubelet, container runtime, the agent) is system
+ * work.
+ *
+ * Placement. A waking task goes straight to an idle CPU (its previous CPU, then its LLC, then
+ * any) when there is one. Otherwise it is queued, and a task of a preempting tier kicks the CPU
+ * running the lowest-ranked work anywhere on the node; system work kicks a CPU running a tier that
+ * does not preempt. So latency-sensitive work never waits for a lower tier's slice to run out.
+ *
+ * Order. Each tier has a queue per LLC, ordered by virtual time. Pods in a tier share it by
+ * weight (the agent writes kubelet's cpu.weight, from the pods' CPU requests): a pod's virtual
+ * time advances by runtime * 100 / weight and its tasks queue at it, so one greedy pod cannot take
+ * its tier, and tasks within a pod take turns. Dispatch serves system work, then tiers by rank,
+ * own LLC first, then stealing.
+ *
+ * Ceilings. A capped tier has a budget of ceiling * 100 ms, refilled each 100 ms. A CPU reserves
+ * its slice from the budget when the task starts running and gives back what it did not use when
+ * it stops; overrun (the tick ends a slice late) is carried into the next window as debt. So the
+ * tier holds its ceiling over any second, CPUs do not charge one counter on every tick, and a
+ * tier whose ceiling is lifted is work-conserving at once.
+ *
+ * Liveness. A tier (system work included) that has waited a whole starvation interval is served
+ * before rank order, so strict ranking never trips the kernel's watchdog. Were it to, the kernel
+ * would eject us and the node would run CFS again: the fail-safe, but not a state to reach by
+ * design.
  *
  * The agent changes tiers by updating maps; nothing here needs a restart for pod churn.
  */
@@ -20,30 +39,45 @@
 
 char _license[] SEC("license") = "GPL";
 
-#define WINDOW_NS	(100ULL * 1000 * 1000)	/* ceilings are enforced per 100 ms window */
+#define WINDOW_NS	(100ULL * 1000 * 1000)	/* ceiling budgets are refilled every 100 ms */
 #define STARVE_NS	(500ULL * 1000 * 1000)	/* far below the watchdog timeout below */
 #define MAX_DEPTH	16			/* cgroup levels walked looking for a pod */
 #define MIN_SLICE_NS	(100ULL * 1000)		/* shortest slice worth a context switch */
-#define MAX_CPUS	1024
+#define WEIGHT_DFL	100
+#define DSQS_PER_LLC	32			/* TEMPER_DSQ_BASE + llc * 32 + tier */
+#define RANK_SYSTEM	-1			/* cpu_ctx.rank of a CPU running system work */
+#define RANK_IDLE	(TEMPER_MAX_TIERS + 1)	/* ... of an idle CPU */
 #define CLOCK_MONOTONIC	1
 #define ESRCH		3
+
+/*
+ * Fault injection for the kernel lab only (build.sh makes separate objects): the agent must see
+ * the kernel eject a broken scheduler, report why, and not re-attach in a loop.
+ *   TEMPER_FAULT=1  stall: pod tiers are never served, so the watchdog ejects us
+ *   TEMPER_FAULT=2  error: scx_bpf_error() after a few hundred dispatches
+ */
+#ifndef TEMPER_FAULT
+#define TEMPER_FAULT 0
+#endif
 
 #define BPF_STRUCT_OPS(name, args...) SEC("struct_ops/" #name) BPF_PROG(name, ##args)
 #define BPF_STRUCT_OPS_SLEEPABLE(name, args...) SEC("struct_ops.s/" #name) BPF_PROG(name, ##args)
 
 /*
- * Kernels rename kfuncs (6.12 scx_bpf_dispatch/consume became scx_bpf_dsq_insert/move_to_local
- * in 6.13). The new names come from vmlinux.h; the old ones are weak aliases that libbpf resolves
- * by the name before "___", so one object loads on 6.12 and on today's sid kernel.
+ * Kernels rename kfuncs (6.12's scx_bpf_dispatch{,_vtime}/consume became scx_bpf_dsq_insert
+ * {,_vtime}/move_to_local in 6.13). The new names come from vmlinux.h; the old ones are weak
+ * aliases that libbpf resolves by the name before "___", so one object loads on 6.12 and on
+ * today's sid kernel.
  */
 void scx_bpf_dispatch___compat(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym __weak;
+void scx_bpf_dispatch_vtime___compat(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime, u64 enq_flags) __ksym __weak;
 bool scx_bpf_consume___compat(u64 dsq_id) __ksym __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, TEMPER_MAX_PODS);
 	__type(key, u64);		/* kernfs id of the pod-level cgroup (its inode number) */
-	__type(value, u32);		/* tier index */
+	__type(value, struct temper_pod);
 } pod_tiers SEC(".maps");
 
 struct {
@@ -52,6 +86,20 @@ struct {
 	__type(key, u32);
 	__type(value, struct temper_tier);
 } tiers SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct temper_config);
+} node_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TEMPER_MAX_CPUS);
+	__type(key, u32);
+	__type(value, u32);
+} cpu_llc SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -68,8 +116,13 @@ struct {
 } exit_info SEC(".maps");
 
 struct task_ctx {
-	u32 tier;
+	u64 pod;		/* pod cgroup id; 0 = none (system work, or a pod not mapped yet) */
+	u32 tier;		/* tier when last queued */
+	u32 weight;
+	u32 run_tier;		/* tier charged for the current run */
 	u64 started_ns;
+	u64 reserved_ns;	/* ceiling budget reserved for the current run */
+	u64 woken_ns;		/* when it last woke up; 0 once it ran */
 };
 
 struct {
@@ -79,13 +132,31 @@ struct {
 	__type(value, struct task_ctx);
 } task_ctxs SEC(".maps");
 
-/* Tier currently running on each CPU, so a preempting tier knows whom it may displace. */
+/* A pod's virtual time. LRU: a pod that is gone ages out; one evicted while alive restarts at
+ * its tier's current virtual time, which is where a waking pod is placed anyway. */
+struct pod_ctx {
+	u64 vtime;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, TEMPER_MAX_PODS);
+	__type(key, u64);
+	__type(value, struct pod_ctx);
+} pod_ctxs SEC(".maps");
+
+/* What each CPU runs, so a waking task knows whom it may preempt. */
+struct cpu_ctx {
+	s32 rank;		/* tier index, RANK_SYSTEM or RANK_IDLE */
+	u32 protect;		/* running a preempting tier: system work does not kick it */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, u32);
-	__type(value, u32);
-} cpu_tier SEC(".maps");
+	__type(value, struct cpu_ctx);
+} cpu_ctxs SEC(".maps");
 
 struct window_timer {
 	struct bpf_timer timer;
@@ -98,38 +169,24 @@ struct {
 	__type(value, struct window_timer);
 } window_timer SEC(".maps");
 
-/* Per-tier use of the current window; shared by all CPUs, so updated atomically. */
-static u64 used_ns[TEMPER_MAX_TIERS + 1];
-static u64 last_served_ns[TEMPER_MAX_TIERS + 1];
+/*
+ * Per tier (the system tier included), indexed through slot(): the arrays are a power of two
+ * long and the index is masked, which the verifier accepts however the compiler copies it.
+ */
+#define SLOTS		32
+static s64 budget_ns[SLOTS];		/* ceiling budget left; below 0 = debt */
+static u64 vtime_now[SLOTS];		/* virtual time of the last task run */
+static u64 waiting_since[SLOTS];	/* last served, or first queued after a lull */
+static u32 nr_llcs = 1;
+
+static u32 slot(u32 tier)
+{
+	asm volatile("" : "+r"(tier));	/* the compiler may not drop the mask as redundant */
+	return tier & (SLOTS - 1);
+}
 static u64 window_start_ns;
-static u64 nr_windows;
 
-/* Starts a new ceiling window when the current one is over; exactly one CPU wins the reset. */
-static void roll_window(u64 now)
-{
-	u64 start = window_start_ns;
-	u32 i;
-
-	if (now - start < WINDOW_NS || __sync_val_compare_and_swap(&window_start_ns, start, now) != start)
-		return;
-	bpf_for(i, 0, TEMPER_MAX_TIERS + 1)
-		__sync_lock_test_and_set(&used_ns[i], 0);
-	__sync_fetch_and_add(&nr_windows, 1);
-}
-
-static void stat_add(u32 tier, int field, u64 v)
-{
-	struct temper_tier_stats *s = bpf_map_lookup_elem(&tier_stats, &tier);
-
-	if (!s)
-		return;
-	switch (field) {
-	case 0: s->runtime_ns += v; break;
-	case 1: s->enqueued += v; break;
-	case 2: s->dispatched += v; break;
-	case 3: s->throttled += v; break;
-	}
-}
+static void roll_window(u64 now);
 
 static struct temper_tier *tier_cfg(u32 tier)
 {
@@ -141,18 +198,68 @@ static struct temper_tier *tier_cfg(u32 tier)
 	return cfg && (cfg->flags & TEMPER_TIER_ENABLED) ? cfg : NULL;
 }
 
+static struct temper_tier_stats *tier_stat(u32 tier)
+{
+	return bpf_map_lookup_elem(&tier_stats, &tier);
+}
+
+static u64 tier_slice(u32 tier)
+{
+	struct temper_tier *cfg = tier_cfg(tier);
+
+	return cfg && cfg->slice_ns ? cfg->slice_ns : SCX_SLICE_DFL;
+}
+
+static bool throttled(u32 tier)
+{
+	struct temper_tier *cfg = tier_cfg(tier);
+
+	return cfg && cfg->ceiling_mcpu && tier < TEMPER_MAX_TIERS &&
+	       *(volatile s64 *)&budget_ns[slot(tier)] <= 0;
+}
+
+static u32 llc_of(s32 cpu)
+{
+	u32 key = cpu, *llc = bpf_map_lookup_elem(&cpu_llc, &key);
+
+	return llc && *llc < nr_llcs ? *llc : 0;
+}
+
+static u64 dsq_of(u32 llc, u32 tier)
+{
+	return TEMPER_DSQ_BASE + (u64)llc * DSQS_PER_LLC + tier;
+}
+
+/* Where an unmapped task below the pods' root runs: never above the policy's default tier. */
+static u32 default_tier(struct temper_config *c)
+{
+	u32 i;
+
+	if ((c->flags & TEMPER_CFG_DEFAULT_TIER) && tier_cfg(c->default_tier))
+		return c->default_tier;
+	for (i = TEMPER_MAX_TIERS; i > 0; i--)
+		if (tier_cfg(i - 1))
+			return i - 1;
+	return TEMPER_SYSTEM_TIER;
+}
+
 /*
- * The first mapped pod cgroup from the task's own cgroup upwards. The default hierarchy's
- * cgroup is read directly (not the cpu controller's), so this works whichever controllers the
- * node enables.
+ * Finds the task's tier by walking up from its cgroup to the first mapped pod. The default
+ * hierarchy's cgroup is read directly (not the cpu controller's), so this works whichever
+ * controllers the node enables. Run at every enqueue, so the agent's map changes apply at once.
  */
-static u32 task_tier(struct task_struct *p)
+static void resolve(struct task_struct *p, struct task_ctx *tctx)
 {
 	struct cgroup *cgrp = BPF_CORE_READ(p, cgroups, dfl_cgrp), *anc;
 	int level = BPF_CORE_READ(cgrp, level);
-	u32 *tier;
+	u32 zero = 0;
+	struct temper_config *c = bpf_map_lookup_elem(&node_config, &zero);
+	struct temper_pod *pod;
 	u64 id;
 
+	tctx->pod = 0;
+	tctx->weight = WEIGHT_DFL;
+	tctx->tier = TEMPER_SYSTEM_TIER;
 	for (int i = 0; i < MAX_DEPTH; i++) {
 		if (level - i < 1)
 			break;
@@ -161,11 +268,23 @@ static u32 task_tier(struct task_struct *p)
 		if (!anc)
 			break;
 		id = BPF_CORE_READ(anc, kn, id);
-		tier = bpf_map_lookup_elem(&pod_tiers, &id);
-		if (tier)
-			return tier_cfg(*tier) ? *tier : TEMPER_SYSTEM_TIER;
+		pod = bpf_map_lookup_elem(&pod_tiers, &id);
+		if (pod && tier_cfg(pod->tier)) {
+			tctx->pod = id;
+			tctx->tier = pod->tier;
+			tctx->weight = pod->weight ?: WEIGHT_DFL;
+			return;
+		}
+		if (c && c->pods_cgroup_id && id == c->pods_cgroup_id) {
+			tctx->tier = default_tier(c);
+			return;
+		}
 	}
-	return TEMPER_SYSTEM_TIER;
+}
+
+static struct task_ctx *task_ctx(struct task_struct *p)
+{
+	return bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
 static void insert(struct task_struct *p, u64 dsq, u64 slice, u64 enq_flags)
@@ -174,6 +293,14 @@ static void insert(struct task_struct *p, u64 dsq, u64 slice, u64 enq_flags)
 		scx_bpf_dsq_insert(p, dsq, slice, enq_flags);
 	else
 		scx_bpf_dispatch___compat(p, dsq, slice, enq_flags);
+}
+
+static void insert_vtime(struct task_struct *p, u64 dsq, u64 slice, u64 vtime, u64 enq_flags)
+{
+	if (bpf_ksym_exists(scx_bpf_dsq_insert_vtime))
+		scx_bpf_dsq_insert_vtime(p, dsq, slice, vtime, enq_flags);
+	else
+		scx_bpf_dispatch_vtime___compat(p, dsq, slice, vtime, enq_flags);
 }
 
 static bool move_to_local(u64 dsq)
@@ -192,63 +319,167 @@ static void set_slice(struct task_struct *p, u64 slice)
 		p->scx.slice = slice;
 }
 
-static bool over_ceiling(u32 tier, struct temper_tier *cfg)
+/*
+ * The pod's virtual time, not below its tier's current one less a slice: a pod that slept does
+ * not bank credit to run ahead of its peers when it wakes.
+ */
+static u64 pod_vtime(u32 tier, u64 pod)
 {
-	u64 budget;
+	struct pod_ctx *pc, init = {};
+	u64 now, floor;
 
-	if (!cfg->ceiling_mcpu)
-		return false;
-	budget = cfg->ceiling_mcpu * (WINDOW_NS / 1000);
-	return __sync_fetch_and_add(&used_ns[tier], 0) >= budget;
+	if (tier >= TEMPER_MAX_TIERS)
+		return 0;
+	now = vtime_now[slot(tier)];
+	floor = now - tier_slice(tier);
+	if (!pod)
+		return now;
+	pc = bpf_map_lookup_elem(&pod_ctxs, &pod);
+	if (!pc) {
+		init.vtime = now;
+		bpf_map_update_elem(&pod_ctxs, &pod, &init, BPF_NOEXIST);
+		return now;
+	}
+	if ((s64)(pc->vtime - floor) < 0)
+		pc->vtime = floor;
+	return pc->vtime;
 }
 
-static bool serve(u32 tier, u64 now)
+/*
+ * The CPU running the lowest-ranked work that a waking task of this tier may displace: any
+ * lower tier for a preempting tier; a tier that does not preempt, for system work.
+ */
+static s32 victim_cpu(struct task_struct *p, u32 tier, s32 prefer)
 {
-	if (!move_to_local(TEMPER_DSQ_BASE + tier))
-		return false;
-	last_served_ns[tier] = now;
-	stat_add(tier, 2, 1);
-	return true;
+	s32 mine = tier == TEMPER_SYSTEM_TIER ? RANK_SYSTEM : tier, best = -1, best_rank = mine;
+	u32 i, nr = scx_bpf_nr_cpu_ids(), zero = 0;
+	struct cpu_ctx *cc;
+
+	bpf_for(i, 0, TEMPER_MAX_CPUS) {
+		s32 cpu = (prefer + i) % nr;
+
+		if (i >= nr)
+			break;
+		cc = bpf_map_lookup_percpu_elem(&cpu_ctxs, &zero, cpu);
+		if (!cc || cc->rank <= best_rank || (mine == RANK_SYSTEM && cc->protect))
+			continue;
+		if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			continue;
+		best = cpu;
+		best_rank = cc->rank;
+		if (best_rank == RANK_IDLE)
+			break;
+	}
+	if (best >= 0) {
+		/* Claim it, so the next waking task picks another CPU instead of the same one. */
+		cc = bpf_map_lookup_percpu_elem(&cpu_ctxs, &zero, best);
+		if (cc)
+			cc->rank = mine;
+	}
+	return best;
 }
 
 s32 BPF_STRUCT_OPS(temper_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
+	struct temper_tier_stats *st;
+	struct task_ctx *tctx;
 	bool is_idle = false;
+	s32 cpu;
 
-	/* Picking (and claiming) an idle CPU wakes it; it then dispatches by rank like any other. */
-	return scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+	if (!is_idle || TEMPER_FAULT == 1 || !(tctx = task_ctx(p)))
+		return cpu;
+	resolve(p, tctx);
+	if (throttled(tctx->tier))
+		return cpu;
+	/* An idle CPU means nothing runnable was waiting for it: run there now, skipping the queues. */
+	insert(p, SCX_DSQ_LOCAL, tier_slice(tctx->tier), 0);
+	if ((st = tier_stat(tctx->tier)))
+		st->direct++;
+	return cpu;
 }
 
 void BPF_STRUCT_OPS(temper_enqueue, struct task_struct *p, u64 enq_flags)
 {
-	u32 tier = task_tier(p), zero = 0, *running;
-	struct temper_tier *cfg = tier_cfg(tier);
-	struct task_ctx *tctx;
-	s32 cpu;
+	struct task_ctx *tctx = task_ctx(p);
+	struct temper_tier_stats *st;
+	struct temper_tier *cfg;
+	u32 tier, llc;
+	s32 cpu, victim;
+	u64 dsq;
 
-	tctx = bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (tctx)
-		tctx->tier = tier;
-	stat_add(tier, 1, 1);
-	insert(p, TEMPER_DSQ_BASE + tier, cfg && cfg->slice_ns ? cfg->slice_ns : SCX_SLICE_DFL, enq_flags);
+	if (!tctx) {
+		insert(p, dsq_of(0, TEMPER_SYSTEM_TIER), SCX_SLICE_DFL, enq_flags);
+		return;
+	}
+	resolve(p, tctx);
+	tier = tctx->tier;
+	if (tier > TEMPER_SYSTEM_TIER)
+		return;
+	cpu = scx_bpf_task_cpu(p);
+	llc = llc_of(cpu);
+	dsq = dsq_of(llc, tier);
+	if (!scx_bpf_dsq_nr_queued(dsq))
+		waiting_since[slot(tier)] = bpf_ktime_get_ns();
+	if ((st = tier_stat(tier)))
+		st->enqueued++;
 
-	if (cfg && (cfg->flags & TEMPER_TIER_PREEMPT)) {
-		cpu = scx_bpf_task_cpu(p);
-		running = bpf_map_lookup_percpu_elem(&cpu_tier, &zero, cpu);
-		if (running && *running != TEMPER_SYSTEM_TIER && *running > tier)
-			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+	if (tier == TEMPER_SYSTEM_TIER)
+		insert(p, dsq, SCX_SLICE_DFL, enq_flags);
+	else
+		insert_vtime(p, dsq, tier_slice(tier), pod_vtime(tier, tctx->pod), enq_flags);
+
+	/* Only a wake-up preempts: a task whose slice ran out waits its turn like the rest. */
+	if (!(enq_flags & SCX_ENQ_WAKEUP) || throttled(tier))
+		return;
+	cfg = tier_cfg(tier);
+	if (tier != TEMPER_SYSTEM_TIER && !(cfg && (cfg->flags & TEMPER_TIER_PREEMPT)))
+		return;
+	victim = victim_cpu(p, tier, cpu);
+	if (victim >= 0) {
+		scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
+		if ((st = tier_stat(tier)))
+			st->preempts++;
 	}
 }
 
-/*
- * Fault injection for the kernel lab only (build.sh makes separate objects): the agent must see
- * the kernel eject a broken scheduler, report why, and not re-attach in a loop.
- *   TEMPER_FAULT=1  stall: pod tiers are never served, so the watchdog ejects us
- *   TEMPER_FAULT=2  error: scx_bpf_error() after a few hundred dispatches
- */
-#ifndef TEMPER_FAULT
-#define TEMPER_FAULT 0
-#endif
+/* Moves the oldest task of a tier to this CPU: from its own LLC's queue, else from another's. */
+static bool serve(u32 tier, u32 llc)
+{
+	struct temper_tier_stats *st;
+	u32 i;
+
+	if (!move_to_local(dsq_of(llc, tier))) {
+		bpf_for(i, 0, TEMPER_MAX_LLCS) {
+			if (i >= nr_llcs)
+				return false;
+			if (i != llc && move_to_local(dsq_of(i, tier)))
+				break;
+		}
+		if (i >= nr_llcs)
+			return false;
+	}
+	waiting_since[slot(tier)] = bpf_ktime_get_ns();
+	if ((st = tier_stat(tier)))
+		st->dispatched++;
+	return true;
+}
+
+static bool queued(u32 tier, u32 llc)
+{
+	u32 i;
+
+	if (scx_bpf_dsq_nr_queued(dsq_of(llc, tier)) > 0)
+		return true;
+	bpf_for(i, 0, TEMPER_MAX_LLCS) {
+		if (i >= nr_llcs)
+			break;
+		if (scx_bpf_dsq_nr_queued(dsq_of(i, tier)) > 0)
+			return true;
+	}
+	return false;
+}
+
 /* Not const: the kfunc takes a writable buffer, and .rodata is not one. */
 static char fault_fmt[] = "temper fault injection after %llu dispatches";
 static u64 nr_dispatches;
@@ -256,8 +487,8 @@ static u64 nr_dispatches;
 void BPF_STRUCT_OPS(temper_dispatch, s32 cpu, struct task_struct *prev)
 {
 	u64 now = bpf_ktime_get_ns();
-	struct temper_tier *cfg;
-	u32 i;
+	u32 llc = llc_of(cpu), i;
+	struct temper_tier_stats *st;
 
 	if (TEMPER_FAULT == 2 && __sync_fetch_and_add(&nr_dispatches, 1) == 500) {
 		u64 data[1] = { 500 };
@@ -266,89 +497,175 @@ void BPF_STRUCT_OPS(temper_dispatch, s32 cpu, struct task_struct *prev)
 	}
 
 	roll_window(now);
+	if (TEMPER_FAULT == 1) {
+		serve(TEMPER_SYSTEM_TIER, llc);
+		return;
+	}
 
-	/* System work first: kubelet, the runtime and the agent never wait behind pods. */
-	if (serve(TEMPER_SYSTEM_TIER, now) || TEMPER_FAULT == 1)
+	/* Whoever has waited a starvation interval first, system work included. */
+	bpf_for(i, 0, TEMPER_MAX_TIERS + 1) {
+		if (i < TEMPER_MAX_TIERS && (!tier_cfg(i) || throttled(i)))
+			continue;
+		if (now - waiting_since[slot(i)] > STARVE_NS && queued(i, llc) && serve(i, llc))
+			return;
+	}
+
+	/* System work: kubelet, the runtime and the agent are short and keep the node alive. */
+	if (serve(TEMPER_SYSTEM_TIER, llc))
 		return;
 
 	bpf_for(i, 0, TEMPER_MAX_TIERS) {
-		cfg = tier_cfg(i);
-		if (cfg && !over_ceiling(i, cfg) && now - last_served_ns[i] > STARVE_NS &&
-		    scx_bpf_dsq_nr_queued(TEMPER_DSQ_BASE + i) > 0 && serve(i, now))
-			return;
-	}
-
-	bpf_for(i, 0, TEMPER_MAX_TIERS) {
-		cfg = tier_cfg(i);
-		if (!cfg)
+		if (!tier_cfg(i))
 			continue;
-		if (over_ceiling(i, cfg)) {
-			if (scx_bpf_dsq_nr_queued(TEMPER_DSQ_BASE + i) > 0)
-				stat_add(i, 3, 1);
+		if (throttled(i)) {
+			if (queued(i, llc) && (st = tier_stat(i)))
+				st->throttled++;
 			continue;
 		}
-		if (serve(i, now))
+		if (serve(i, llc))
 			return;
 	}
+}
+
+/* Bucket of a wake-to-run latency: i such that 2^(i-1) <= us < 2^i. */
+static u32 lat_bucket(u64 ns)
+{
+	u64 us = ns / 1000;
+	u32 b = 0;
+
+	bpf_for(b, 0, TEMPER_LAT_BUCKETS - 1) {
+		if (us < (1ULL << b))
+			return b;
+	}
+	return TEMPER_LAT_BUCKETS - 1;
+}
+
+void BPF_STRUCT_OPS(temper_runnable, struct task_struct *p, u64 enq_flags)
+{
+	struct task_ctx *tctx;
+
+	if ((enq_flags & SCX_ENQ_WAKEUP) && (tctx = task_ctx(p)))
+		tctx->woken_ns = bpf_ktime_get_ns();
 }
 
 void BPF_STRUCT_OPS(temper_running, struct task_struct *p)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
-	u32 zero = 0, *running = bpf_map_lookup_elem(&cpu_tier, &zero);
+	u32 zero = 0, tier, b;
+	struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &zero);
+	struct temper_tier_stats *st;
 	struct temper_tier *cfg;
-	u64 budget, used;
-	u32 tier;
+	u64 now = bpf_ktime_get_ns();
+	s64 want, left;
 
 	if (!tctx)
 		return;
-	tctx->started_ns = bpf_ktime_get_ns();
 	tier = tctx->tier;
-	if (running)
-		*running = tier;
-
-	/*
-	 * Usage is charged when a task stops, so a slice started just below the ceiling could run
-	 * past it: cut the slice to what is left of the tier's budget in this window.
-	 */
-	cfg = tier_cfg(tier);
-	if (!cfg || !cfg->ceiling_mcpu || tier >= TEMPER_MAX_TIERS)
+	if (tier > TEMPER_SYSTEM_TIER)
 		return;
-	budget = cfg->ceiling_mcpu * (WINDOW_NS / 1000);
-	used = __sync_fetch_and_add(&used_ns[tier], 0);
-	if (used >= budget)
-		set_slice(p, MIN_SLICE_NS);
-	else if (p->scx.slice > budget - used)
-		set_slice(p, budget - used > MIN_SLICE_NS ? budget - used : MIN_SLICE_NS);
+	cfg = tier_cfg(tier);
+	tctx->run_tier = tier;
+	tctx->started_ns = now;
+	tctx->reserved_ns = 0;
+	if (cc) {
+		cc->rank = tier == TEMPER_SYSTEM_TIER ? RANK_SYSTEM : tier;
+		cc->protect = cfg && (cfg->flags & TEMPER_TIER_PREEMPT);
+	}
+	if (tctx->woken_ns && (st = tier_stat(tier))) {
+		st->wakeups++;
+		st->wake_ns += now - tctx->woken_ns;
+		b = lat_bucket(now - tctx->woken_ns);
+		if (b < TEMPER_LAT_BUCKETS)
+			st->wake_hist[b]++;
+	}
+	tctx->woken_ns = 0;
+	if (tier >= TEMPER_MAX_TIERS)
+		return;
+	if ((s64)(p->scx.dsq_vtime - vtime_now[slot(tier)]) > 0)
+		vtime_now[slot(tier)] = p->scx.dsq_vtime;
+
+	/* A capped tier: reserve this slice from the budget, and cut it to what is left. */
+	if (!cfg || !cfg->ceiling_mcpu)
+		return;
+	want = p->scx.slice;
+	left = __sync_fetch_and_sub(&budget_ns[slot(tier)], want);
+	if (left >= want) {
+		tctx->reserved_ns = want;
+		return;
+	}
+	left = left > 0 ? left : 0;
+	__sync_fetch_and_add(&budget_ns[slot(tier)], want - left);
+	tctx->reserved_ns = left;
+	set_slice(p, left > MIN_SLICE_NS ? left : MIN_SLICE_NS);
 }
 
 void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
-	u32 tier;
+	u32 zero = 0, tier;
+	struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &zero);
+	struct temper_tier_stats *st;
+	struct temper_tier *cfg;
+	struct pod_ctx *pc;
 	u64 ran;
 
+	if (cc)
+		cc->rank = RANK_IDLE;
 	if (!tctx || !tctx->started_ns)
 		return;
-	tier = tctx->tier;	/* one read, so the bounds check below is the one the verifier sees */
-	if (tier > TEMPER_SYSTEM_TIER)
-		return;
+	tier = tctx->run_tier;	/* one read, so the bounds checks below are the ones the verifier sees */
 	ran = bpf_ktime_get_ns() - tctx->started_ns;
 	tctx->started_ns = 0;
-	__sync_fetch_and_add(&used_ns[tier], ran);
-	stat_add(tier, 0, ran);
+	if ((st = tier_stat(tier)))
+		st->runtime_ns += ran;
+	if (tier >= TEMPER_MAX_TIERS)
+		return;
+	/* Give back the unused reservation, or owe the overrun to the next window. */
+	cfg = tier_cfg(tier);
+	if (cfg && cfg->ceiling_mcpu)
+		__sync_fetch_and_add(&budget_ns[slot(tier)], (s64)tctx->reserved_ns - (s64)ran);
+	tctx->reserved_ns = 0;
+	if (tctx->pod && (pc = bpf_map_lookup_elem(&pod_ctxs, &tctx->pod)))
+		__sync_fetch_and_add(&pc->vtime, ran * WEIGHT_DFL / (tctx->weight ?: WEIGHT_DFL));
 }
 
 /*
- * Each window: roll it and wake idle CPUs, because a CPU that went idle while every queued tier
- * was at its ceiling would otherwise sleep until an unrelated wakeup.
+ * Starts a new window when the current one is over: refills the capped tiers' budgets (a budget
+ * left unused does not carry over; a debt does). Exactly one CPU wins each window. Called from
+ * the hot paths, not only from the timer: a bpf_timer dies with the last user-space reference to
+ * its map, so a scheduler registered by a tool that then exits (bpftool) has no timer.
+ */
+static void roll_window(u64 now)
+{
+	u64 start = window_start_ns;
+	struct temper_tier *cfg;
+	s64 left;
+	u32 i;
+
+	if (now - start < WINDOW_NS || __sync_val_compare_and_swap(&window_start_ns, start, now) != start)
+		return;
+	bpf_for(i, 0, TEMPER_MAX_TIERS) {
+		cfg = tier_cfg(i);
+		if (!cfg || !cfg->ceiling_mcpu) {
+			budget_ns[slot(i)] = 0;
+			continue;
+		}
+		left = __sync_fetch_and_add(&budget_ns[slot(i)], cfg->ceiling_mcpu * (WINDOW_NS / 1000));
+		if (left > 0)
+			__sync_fetch_and_sub(&budget_ns[slot(i)], left);
+	}
+}
+
+/*
+ * Each window: roll it and wake idle CPUs, since a CPU that went idle while every queued tier was
+ * at its ceiling would otherwise sleep until an unrelated wakeup.
  */
 static int window_tick(void *map, int *key, struct bpf_timer *timer)
 {
 	u32 i, nr = scx_bpf_nr_cpu_ids();
 
 	roll_window(bpf_ktime_get_ns());
-	bpf_for(i, 0, MAX_CPUS) {
+	bpf_for(i, 0, TEMPER_MAX_CPUS) {
 		if (i >= nr)
 			break;
 		scx_bpf_kick_cpu(i, SCX_KICK_IDLE);
@@ -359,14 +676,28 @@ static int window_tick(void *map, int *key, struct bpf_timer *timer)
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(temper_init)
 {
+	u32 i, j, zero = 0, nr = scx_bpf_nr_cpu_ids(), max_llc = 0;
 	struct bpf_timer *timer;
-	u32 i, zero = 0;
+	u32 *llc;
 	s32 ret;
 
-	bpf_for(i, 0, TEMPER_MAX_TIERS + 1) {
-		ret = scx_bpf_create_dsq(TEMPER_DSQ_BASE + i, -1);
-		if (ret)
-			return ret;
+	/* One queue per tier per LLC; cpu_llc is written by the agent before it attaches us. */
+	bpf_for(i, 0, TEMPER_MAX_CPUS) {
+		if (i >= nr)
+			break;
+		llc = bpf_map_lookup_elem(&cpu_llc, &i);
+		if (llc && *llc > max_llc && *llc < TEMPER_MAX_LLCS)
+			max_llc = *llc;
+	}
+	nr_llcs = max_llc + 1;
+	bpf_for(i, 0, TEMPER_MAX_LLCS) {
+		if (i >= nr_llcs)
+			break;
+		bpf_for(j, 0, TEMPER_MAX_TIERS + 1) {
+			ret = scx_bpf_create_dsq(dsq_of(i, j), -1);
+			if (ret)
+				return ret;
+		}
 	}
 	timer = bpf_map_lookup_elem(&window_timer, &zero);
 	if (!timer)
@@ -394,6 +725,7 @@ struct sched_ext_ops temper_ops = {
 	.select_cpu	= (void *)temper_select_cpu,
 	.enqueue	= (void *)temper_enqueue,
 	.dispatch	= (void *)temper_dispatch,
+	.runnable	= (void *)temper_runnable,
 	.running	= (void *)temper_running,
 	.stopping	= (void *)temper_stopping,
 	.init		= (void *)temper_init,
