@@ -25,6 +25,8 @@ build() { # build OUTPUT [CFLAGS...]
 }
 build temper.bpf.o
 # Deliberately faulty variants, for the kernel lab's ejection scenarios only.
+# The object as it behaves on 6.12-6.16 (no cpu.max from the kernel): the lab checks pod ceilings.
+build temper-nocgbw.bpf.o -DTEMPER_NO_CGROUP_BW
 build temper-fault-stall.bpf.o -DTEMPER_FAULT=1
 build temper-fault-error.bpf.o -DTEMPER_FAULT=2
 echo "$out/temper.bpf.o"

@@ -47,6 +47,10 @@ char _license[] SEC("license") = "GPL";
 #define DSQS_PER_LLC	32			/* TEMPER_DSQ_BASE + llc * 32 + tier */
 #define RANK_SYSTEM	-1			/* cpu_ctx.rank of a CPU running system work */
 #define RANK_IDLE	(TEMPER_MAX_TIERS + 1)	/* ... of an idle CPU */
+#define BW_LEVELS	4			/* limited cgroups a task is charged to (container, pod, ...) */
+#define POD_PERIOD_US	100000			/* the period of a pod ceiling from the agent */
+#define PARKED_DSQ	(TEMPER_DSQ_BASE + TEMPER_MAX_LLCS * DSQS_PER_LLC)	/* held for a refill */
+#define PARK_MAX_NS	(2ULL * 1000 * 1000 * 1000)	/* forgiven after this long, far below the watchdog */
 #define CLOCK_MONOTONIC	1
 #define ESRCH		3
 
@@ -60,6 +64,7 @@ char _license[] SEC("license") = "GPL";
 #define TEMPER_FAULT 0
 #endif
 
+#define BPF_FOR_EACH_ITER	(&___it)	/* the iterator bpf_for_each() declares */
 #define BPF_STRUCT_OPS(name, args...) SEC("struct_ops/" #name) BPF_PROG(name, ##args)
 #define BPF_STRUCT_OPS_SLEEPABLE(name, args...) SEC("struct_ops.s/" #name) BPF_PROG(name, ##args)
 
@@ -72,6 +77,9 @@ char _license[] SEC("license") = "GPL";
 void scx_bpf_dispatch___compat(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym __weak;
 void scx_bpf_dispatch_vtime___compat(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime, u64 enq_flags) __ksym __weak;
 bool scx_bpf_consume___compat(u64 dsq_id) __ksym __weak;
+bool scx_bpf_dispatch_from_dsq___compat(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id, u64 enq_flags) __ksym __weak;
+bool scx_bpf_dispatch_vtime_from_dsq___compat(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id, u64 enq_flags) __ksym __weak;
+void scx_bpf_dispatch_from_dsq_set_vtime___compat(struct bpf_iter_scx_dsq *it__iter, u64 vtime) __ksym __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -79,6 +87,13 @@ struct {
 	__type(key, u64);		/* kernfs id of the pod-level cgroup (its inode number) */
 	__type(value, struct temper_pod);
 } pod_tiers SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4 * TEMPER_MAX_PODS);
+	__type(key, u64);		/* kernfs id of a cgroup with a limit */
+	__type(value, struct temper_bw);
+} cgroup_bw SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -123,6 +138,11 @@ struct task_ctx {
 	u64 started_ns;
 	u64 reserved_ns;	/* ceiling budget reserved for the current run */
 	u64 woken_ns;		/* when it last woke up; 0 once it ran */
+	s32 victim;		/* CPU select_cpu chose to preempt; -1 = none */
+	u64 parked_ns;		/* when it was held back for a bandwidth refill */
+	u64 bw[BW_LEVELS];	/* its limited cgroups, innermost first; 0 ends the list */
+	u64 run_bw[BW_LEVELS];	/* ... as charged for the current run */
+	u64 run_res[BW_LEVELS];	/* bandwidth reserved from each for the current run */
 };
 
 struct {
@@ -185,8 +205,12 @@ static u32 slot(u32 tier)
 	return tier & (SLOTS - 1);
 }
 static u64 window_start_ns;
+static u64 nr_parked;
+static u64 timer_due_ns;		/* when the window timer fires next */
 
 static void roll_window(u64 now);
+static void arm_timer(u64 when, u64 now);
+static bool unpark(u64 now);
 
 static struct temper_tier *tier_cfg(u32 tier)
 {
@@ -244,6 +268,113 @@ static u32 default_tier(struct temper_config *c)
 }
 
 /*
+ * CPU bandwidth (cpu.max). While a sched_ext scheduler is attached, the kernel's own CFS
+ * bandwidth control does not apply, so this does: from 6.17 the kernel passes every cgroup's
+ * cpu.max through ops.cgroup_init/cgroup_set_bandwidth; before that the agent writes each pod's
+ * ceiling, derived from its CPU limits, into pod_tiers. A task is charged to each limited cgroup
+ * it is in (its container's and its pod's), so both limits hold. Charging works as for tier
+ * ceilings: a running task reserves its slice from every budget and returns the rest when it
+ * stops; a task whose cgroup has spent its budget is parked until the period's refill.
+ */
+static bool bw_unlimited(u64 period_us, u64 quota_us)
+{
+	/* cpu.max "max" arrives as U64_MAX; nothing real exceeds a day per period. */
+	return !period_us || !quota_us || quota_us > 86400ULL * 1000 * 1000;
+}
+
+static void bw_set(u64 id, u64 period_us, u64 quota_us, u64 burst_us, u32 source)
+{
+	struct temper_bw *bw = bpf_map_lookup_elem(&cgroup_bw, &id), init = {};
+
+	if (bw_unlimited(period_us, quota_us)) {
+		if (bw && bw->source == source)
+			bpf_map_delete_elem(&cgroup_bw, &id);
+		return;
+	}
+	if (bw) {
+		/* The kernel's own cpu.max wins over a ceiling the agent derived for the same pod. */
+		if (bw->source == TEMPER_BW_KERNEL && source != TEMPER_BW_KERNEL)
+			return;
+		if (bw->quota_ns == quota_us * 1000 && bw->period_ns == period_us * 1000 &&
+		    bw->burst_ns == burst_us * 1000)
+			return;
+		bw->quota_ns = quota_us * 1000;
+		bw->period_ns = period_us * 1000;
+		bw->burst_ns = burst_us * 1000;
+		bw->source = source;
+		if (bw->budget_ns > (s64)(bw->quota_ns + bw->burst_ns))
+			bw->budget_ns = bw->quota_ns + bw->burst_ns;
+		return;
+	}
+	init.quota_ns = quota_us * 1000;
+	init.period_ns = period_us * 1000;
+	init.burst_ns = burst_us * 1000;
+	init.budget_ns = init.quota_ns;
+	init.period_end_ns = bpf_ktime_get_ns() + init.period_ns;
+	init.source = source;
+	bpf_map_update_elem(&cgroup_bw, &id, &init, BPF_NOEXIST);
+}
+
+/* Refills the budget when its period is over; one CPU wins each refill. */
+static void bw_roll(struct temper_bw *bw, u64 now)
+{
+	u64 end = bw->period_end_ns, n;
+	s64 cap, got;
+
+	if ((s64)(now - end) < 0 || !bw->period_ns)
+		return;
+	n = (now - end) / bw->period_ns + 1;
+	if (__sync_val_compare_and_swap(&bw->period_end_ns, end, end + n * bw->period_ns) != end)
+		return;
+	cap = bw->quota_ns + bw->burst_ns;
+	got = __sync_fetch_and_add(&bw->budget_ns, bw->quota_ns * (n < 16 ? n : 16));
+	got += bw->quota_ns * (n < 16 ? n : 16);
+	if (got > cap)
+		__sync_fetch_and_sub(&bw->budget_ns, got - cap);
+}
+
+/* The refill time of the first of the task's limited cgroups that has no budget left, or 0. */
+static u64 bw_blocked(struct task_ctx *tctx, u64 now, bool count)
+{
+	struct temper_bw *bw;
+	u64 id;
+	u32 i;
+
+	bpf_for(i, 0, BW_LEVELS) {
+		id = tctx->bw[i];
+		if (!id)
+			break;
+		bw = bpf_map_lookup_elem(&cgroup_bw, &id);
+		if (!bw)
+			continue;
+		bw_roll(bw, now);
+		if (*(volatile s64 *)&bw->budget_ns <= 0) {
+			if (count)
+				__sync_fetch_and_add(&bw->throttled, 1);
+			return bw->period_end_ns ?: 1;
+		}
+	}
+	return 0;
+}
+
+/* Remembers a limited cgroup of the task's; the pod's own ceiling is kept in step on the way. */
+static void bw_collect(struct task_ctx *tctx, u64 id, struct temper_pod *pod, u32 *n)
+{
+	struct temper_bw *bw;
+
+	if (pod) {
+		if (pod->ceiling_mcpu)
+			bw_set(id, POD_PERIOD_US, pod->ceiling_mcpu * (POD_PERIOD_US / 1000), 0, TEMPER_BW_POD);
+		else
+			bw_set(id, 0, 0, 0, TEMPER_BW_POD);
+	}
+	if (*n >= BW_LEVELS || !(bw = bpf_map_lookup_elem(&cgroup_bw, &id)))
+		return;
+	tctx->bw[*n & (BW_LEVELS - 1)] = id;
+	(*n)++;
+}
+
+/*
  * Finds the task's tier by walking up from its cgroup to the first mapped pod. The default
  * hierarchy's cgroup is read directly (not the cpu controller's), so this works whichever
  * controllers the node enables. Run at every enqueue, so the agent's map changes apply at once.
@@ -252,7 +383,7 @@ static void resolve(struct task_struct *p, struct task_ctx *tctx)
 {
 	struct cgroup *cgrp = BPF_CORE_READ(p, cgroups, dfl_cgrp), *anc;
 	int level = BPF_CORE_READ(cgrp, level);
-	u32 zero = 0;
+	u32 zero = 0, nr_bw = 0, j;
 	struct temper_config *c = bpf_map_lookup_elem(&node_config, &zero);
 	struct temper_pod *pod;
 	u64 id;
@@ -260,6 +391,8 @@ static void resolve(struct task_struct *p, struct task_ctx *tctx)
 	tctx->pod = 0;
 	tctx->weight = WEIGHT_DFL;
 	tctx->tier = TEMPER_SYSTEM_TIER;
+	bpf_for(j, 0, BW_LEVELS)
+		tctx->bw[j] = 0;
 	for (int i = 0; i < MAX_DEPTH; i++) {
 		if (level - i < 1)
 			break;
@@ -269,6 +402,7 @@ static void resolve(struct task_struct *p, struct task_ctx *tctx)
 			break;
 		id = BPF_CORE_READ(anc, kn, id);
 		pod = bpf_map_lookup_elem(&pod_tiers, &id);
+		bw_collect(tctx, id, pod, &nr_bw);
 		if (pod && tier_cfg(pod->tier)) {
 			tctx->pod = id;
 			tctx->tier = pod->tier;
@@ -317,6 +451,22 @@ static void set_slice(struct task_struct *p, u64 slice)
 		scx_bpf_task_set_slice(p, slice);
 	else
 		p->scx.slice = slice;
+}
+
+/* Moves a task found by a DSQ iterator to another queue, in vtime order or FIFO. */
+static bool move_parked(struct bpf_iter_scx_dsq *it, struct task_struct *p, u64 dsq, u64 vtime, bool fifo)
+{
+	if (fifo) {
+		if (bpf_ksym_exists(scx_bpf_dsq_move))
+			return scx_bpf_dsq_move(it, p, dsq, 0);
+		return scx_bpf_dispatch_from_dsq___compat(it, p, dsq, 0);
+	}
+	if (bpf_ksym_exists(scx_bpf_dsq_move_vtime)) {
+		scx_bpf_dsq_move_set_vtime(it, vtime);
+		return scx_bpf_dsq_move_vtime(it, p, dsq, 0);
+	}
+	scx_bpf_dispatch_from_dsq_set_vtime___compat(it, vtime);
+	return scx_bpf_dispatch_vtime_from_dsq___compat(it, p, dsq, 0);
 }
 
 /*
@@ -379,66 +529,107 @@ static s32 victim_cpu(struct task_struct *p, u32 tier, s32 prefer)
 	return best;
 }
 
+static bool preempts(u32 tier)
+{
+	struct temper_tier *cfg = tier_cfg(tier);
+
+	return tier == TEMPER_SYSTEM_TIER || (cfg && (cfg->flags & TEMPER_TIER_PREEMPT));
+}
+
 s32 BPF_STRUCT_OPS(temper_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	struct temper_tier_stats *st;
 	struct task_ctx *tctx;
 	bool is_idle = false;
-	s32 cpu;
+	s32 cpu, victim;
 
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
-	if (!is_idle || TEMPER_FAULT == 1 || !(tctx = task_ctx(p)))
+	if (TEMPER_FAULT == 1 || !(tctx = task_ctx(p)))
 		return cpu;
 	resolve(p, tctx);
-	if (throttled(tctx->tier))
+	tctx->victim = -1;
+	if (throttled(tctx->tier) || bw_blocked(tctx, bpf_ktime_get_ns(), false))
 		return cpu;
-	/* An idle CPU means nothing runnable was waiting for it: run there now, skipping the queues. */
-	insert(p, SCX_DSQ_LOCAL, tier_slice(tctx->tier), 0);
-	if ((st = tier_stat(tctx->tier)))
-		st->direct++;
-	return cpu;
+	if (is_idle) {
+		/* Nothing runnable was waiting for this CPU: run there now, skipping the queues. */
+		insert(p, SCX_DSQ_LOCAL, tier_slice(tctx->tier), 0);
+		if ((st = tier_stat(tctx->tier)))
+			st->direct++;
+		return cpu;
+	}
+	/*
+	 * No idle CPU: wake up on the CPU running the lowest-ranked work this task may displace, and
+	 * enqueue preempts it there. Waking on that CPU rather than kicking it from here saves the
+	 * round trip through the queues, and the interrupt when it is this very CPU.
+	 */
+	if (!preempts(tctx->tier) || (victim = victim_cpu(p, tctx->tier, prev_cpu)) < 0)
+		return cpu;
+	tctx->victim = victim;
+	return victim;
 }
 
 void BPF_STRUCT_OPS(temper_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = task_ctx(p);
 	struct temper_tier_stats *st;
-	struct temper_tier *cfg;
+	u64 dsq, now, refill;
 	u32 tier, llc;
 	s32 cpu, victim;
-	u64 dsq;
 
 	if (!tctx) {
 		insert(p, dsq_of(0, TEMPER_SYSTEM_TIER), SCX_SLICE_DFL, enq_flags);
 		return;
 	}
+	victim = tctx->victim;
+	tctx->victim = -1;
 	resolve(p, tctx);
 	tier = tctx->tier;
 	if (tier > TEMPER_SYSTEM_TIER)
 		return;
 	cpu = scx_bpf_task_cpu(p);
+	st = tier_stat(tier);
+	if (st)
+		st->enqueued++;
+
+	/* Its cgroup spent its cpu.max budget: hold it until the refill, ordered by refill time. */
+	now = bpf_ktime_get_ns();
+	if ((refill = bw_blocked(tctx, now, true))) {
+		tctx->parked_ns = now;
+		insert_vtime(p, PARKED_DSQ, tier_slice(tier), refill, enq_flags);
+		__sync_fetch_and_add(&nr_parked, 1);
+		arm_timer(refill, now);
+		return;
+	}
+
+	/* select_cpu chose this CPU to preempt: go first in its local queue and take it over. */
+	if ((enq_flags & SCX_ENQ_WAKEUP) && victim == cpu && !throttled(tier)) {
+		insert(p, SCX_DSQ_LOCAL, tier_slice(tier), enq_flags | SCX_ENQ_PREEMPT);
+		if (st)
+			st->preempts++;
+		return;
+	}
+
 	llc = llc_of(cpu);
 	dsq = dsq_of(llc, tier);
 	if (!scx_bpf_dsq_nr_queued(dsq))
 		waiting_since[slot(tier)] = bpf_ktime_get_ns();
-	if ((st = tier_stat(tier)))
-		st->enqueued++;
-
 	if (tier == TEMPER_SYSTEM_TIER)
 		insert(p, dsq, SCX_SLICE_DFL, enq_flags);
 	else
 		insert_vtime(p, dsq, tier_slice(tier), pod_vtime(tier, tctx->pod), enq_flags);
 
-	/* Only a wake-up preempts: a task whose slice ran out waits its turn like the rest. */
-	if (!(enq_flags & SCX_ENQ_WAKEUP) || throttled(tier))
+	/*
+	 * A wake-up that did not land on the CPU select_cpu chose (or did not come through it: a
+	 * task bound to one CPU, say) kicks the CPU to preempt instead. Only a wake-up preempts: a
+	 * task whose slice ran out waits its turn.
+	 */
+	if (!(enq_flags & SCX_ENQ_WAKEUP) || throttled(tier) || !preempts(tier))
 		return;
-	cfg = tier_cfg(tier);
-	if (tier != TEMPER_SYSTEM_TIER && !(cfg && (cfg->flags & TEMPER_TIER_PREEMPT)))
-		return;
-	victim = victim_cpu(p, tier, cpu);
+	if (victim < 0)
+		victim = victim_cpu(p, tier, cpu);
 	if (victim >= 0) {
 		scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
-		if ((st = tier_stat(tier)))
+		if (st)
 			st->preempts++;
 	}
 }
@@ -497,6 +688,7 @@ void BPF_STRUCT_OPS(temper_dispatch, s32 cpu, struct task_struct *prev)
 	}
 
 	roll_window(now);
+	unpark(now);
 	if (TEMPER_FAULT == 1) {
 		serve(TEMPER_SYSTEM_TIER, llc);
 		return;
@@ -527,6 +719,18 @@ void BPF_STRUCT_OPS(temper_dispatch, s32 cpu, struct task_struct *prev)
 	}
 }
 
+/* Takes up to @want from @budget; returns what it got (0 when nothing is left). */
+static s64 reserve(s64 *budget, s64 want)
+{
+	s64 left = __sync_fetch_and_sub(budget, want);
+
+	if (left >= want)
+		return want;
+	left = left > 0 ? left : 0;
+	__sync_fetch_and_add(budget, want - left);
+	return left;
+}
+
 /* Bucket of a wake-to-run latency: i such that 2^(i-1) <= us < 2^i. */
 static u32 lat_bucket(u64 ns)
 {
@@ -555,8 +759,10 @@ void BPF_STRUCT_OPS(temper_running, struct task_struct *p)
 	struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &zero);
 	struct temper_tier_stats *st;
 	struct temper_tier *cfg;
-	u64 now = bpf_ktime_get_ns();
-	s64 want, left;
+	struct temper_bw *bw;
+	u64 now = bpf_ktime_get_ns(), id;
+	s64 want, cut;
+	u32 i;
 
 	if (!tctx)
 		return;
@@ -579,24 +785,34 @@ void BPF_STRUCT_OPS(temper_running, struct task_struct *p)
 			st->wake_hist[b]++;
 	}
 	tctx->woken_ns = 0;
-	if (tier >= TEMPER_MAX_TIERS)
-		return;
-	if ((s64)(p->scx.dsq_vtime - vtime_now[slot(tier)]) > 0)
-		vtime_now[slot(tier)] = p->scx.dsq_vtime;
 
-	/* A capped tier: reserve this slice from the budget, and cut it to what is left. */
-	if (!cfg || !cfg->ceiling_mcpu)
-		return;
-	want = p->scx.slice;
-	left = __sync_fetch_and_sub(&budget_ns[slot(tier)], want);
-	if (left >= want) {
-		tctx->reserved_ns = want;
-		return;
+	/*
+	 * Reserve this slice from the tier's ceiling budget and from each limited cgroup's, and cut
+	 * it to the least of what they have left.
+	 */
+	want = cut = p->scx.slice;
+	if (tier < TEMPER_MAX_TIERS) {
+		if ((s64)(p->scx.dsq_vtime - vtime_now[slot(tier)]) > 0)
+			vtime_now[slot(tier)] = p->scx.dsq_vtime;
+		if (cfg && cfg->ceiling_mcpu) {
+			tctx->reserved_ns = reserve(&budget_ns[slot(tier)], want);
+			cut = tctx->reserved_ns;
+		}
 	}
-	left = left > 0 ? left : 0;
-	__sync_fetch_and_add(&budget_ns[slot(tier)], want - left);
-	tctx->reserved_ns = left;
-	set_slice(p, left > MIN_SLICE_NS ? left : MIN_SLICE_NS);
+	bpf_for(i, 0, BW_LEVELS) {
+		id = tctx->bw[i];
+		tctx->run_bw[i] = 0;
+		tctx->run_res[i] = 0;
+		if (!id || !(bw = bpf_map_lookup_elem(&cgroup_bw, &id)))
+			continue;
+		bw_roll(bw, now);
+		tctx->run_bw[i] = id;
+		tctx->run_res[i] = reserve(&bw->budget_ns, want);
+		if ((s64)tctx->run_res[i] < cut)
+			cut = tctx->run_res[i];
+	}
+	if (cut < want)
+		set_slice(p, cut > MIN_SLICE_NS ? cut : MIN_SLICE_NS);
 }
 
 void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)
@@ -606,8 +822,10 @@ void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)
 	struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &zero);
 	struct temper_tier_stats *st;
 	struct temper_tier *cfg;
+	struct temper_bw *bw;
 	struct pod_ctx *pc;
-	u64 ran;
+	u64 ran, id;
+	u32 i;
 
 	if (cc)
 		cc->rank = RANK_IDLE;
@@ -618,9 +836,14 @@ void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)
 	tctx->started_ns = 0;
 	if ((st = tier_stat(tier)))
 		st->runtime_ns += ran;
+	/* Give back the unused reservations, or owe the overrun to the next period. */
+	bpf_for(i, 0, BW_LEVELS) {
+		id = tctx->run_bw[i];
+		if (id && (bw = bpf_map_lookup_elem(&cgroup_bw, &id)))
+			__sync_fetch_and_add(&bw->budget_ns, (s64)tctx->run_res[i] - (s64)ran);
+	}
 	if (tier >= TEMPER_MAX_TIERS)
 		return;
-	/* Give back the unused reservation, or owe the overrun to the next window. */
 	cfg = tier_cfg(tier);
 	if (cfg && cfg->ceiling_mcpu)
 		__sync_fetch_and_add(&budget_ns[slot(tier)], (s64)tctx->reserved_ns - (s64)ran);
@@ -657,20 +880,92 @@ static void roll_window(u64 now)
 }
 
 /*
- * Each window: roll it and wake idle CPUs, since a CPU that went idle while every queued tier was
- * at its ceiling would otherwise sleep until an unrelated wakeup.
+ * Puts tasks whose cgroups got their refill back in their tiers' queues. Parked tasks are ordered
+ * by refill time, so this stops at the first one still waiting.
+ */
+static bool unpark(u64 now)
+{
+	struct task_struct *p;
+	struct task_ctx *tctx;
+	bool moved = false;
+	u32 n = 0, tier;
+
+	if (!*(volatile u64 *)&nr_parked)
+		return false;
+	bpf_for_each(scx_dsq, p, PARKED_DSQ, 0) {
+		if (++n > 32 || (s64)(p->scx.dsq_vtime - now) > 0)
+			break;
+		tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+		if (!tctx)
+			continue;
+		/* Still owing after the refill waits another period; never near the watchdog. */
+		if (now - tctx->parked_ns < PARK_MAX_NS && bw_blocked(tctx, now, false))
+			continue;
+		tier = tctx->tier;
+		if (tier > TEMPER_SYSTEM_TIER)
+			continue;
+		if (move_parked(BPF_FOR_EACH_ITER, p, dsq_of(llc_of(scx_bpf_task_cpu(p)), tier),
+				pod_vtime(tier, tctx->pod), tier == TEMPER_SYSTEM_TIER)) {
+			__sync_fetch_and_sub(&nr_parked, 1);
+			moved = true;
+		}
+	}
+	return moved;
+}
+
+/* When the first parked task's cgroup is refilled, or 0 when none is parked. */
+static u64 next_refill(void)
+{
+	struct task_struct *p;
+	u64 when = 0;
+
+	if (!*(volatile u64 *)&nr_parked)
+		return 0;
+	bpf_for_each(scx_dsq, p, PARKED_DSQ, 0) {
+		when = p->scx.dsq_vtime;
+		break;
+	}
+	return when;
+}
+
+/* Makes the window timer fire no later than @when (a refill a parked task waits for). */
+static void arm_timer(u64 when, u64 now)
+{
+	u32 zero = 0;
+	struct bpf_timer *timer;
+	u64 due = timer_due_ns;
+
+	if ((s64)(when - due) >= 0 && (s64)(due - now) > 0)
+		return;
+	timer = bpf_map_lookup_elem(&window_timer, &zero);
+	if (!timer)
+		return;
+	timer_due_ns = when;
+	bpf_timer_start(timer, (s64)(when - now) > 0 ? when - now : 1000, 0);
+}
+
+/*
+ * Each window, and at each refill a parked task waits for: roll the window, bring refilled
+ * tasks back, and wake idle CPUs, since a CPU that went idle while everything queued was at a
+ * ceiling or parked would otherwise sleep until an unrelated wakeup.
  */
 static int window_tick(void *map, int *key, struct bpf_timer *timer)
 {
 	u32 i, nr = scx_bpf_nr_cpu_ids();
+	u64 now = bpf_ktime_get_ns(), next = now + WINDOW_NS, refill;
 
-	roll_window(bpf_ktime_get_ns());
+	roll_window(now);
+	unpark(now);
 	bpf_for(i, 0, TEMPER_MAX_CPUS) {
 		if (i >= nr)
 			break;
 		scx_bpf_kick_cpu(i, SCX_KICK_IDLE);
 	}
-	bpf_timer_start(timer, WINDOW_NS, 0);
+	refill = next_refill();
+	if (refill && (s64)(refill - next) < 0)
+		next = (s64)(refill - now) > 0 ? refill : now + 1000;
+	timer_due_ns = next;
+	bpf_timer_start(timer, next - now, 0);
 	return 0;
 }
 
@@ -699,13 +994,51 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(temper_init)
 				return ret;
 		}
 	}
+	ret = scx_bpf_create_dsq(PARKED_DSQ, -1);
+	if (ret)
+		return ret;
 	timer = bpf_map_lookup_elem(&window_timer, &zero);
 	if (!timer)
 		return -ESRCH;
 	bpf_timer_init(timer, &window_timer, CLOCK_MONOTONIC);
 	bpf_timer_set_callback(timer, window_tick);
+	timer_due_ns = bpf_ktime_get_ns() + WINDOW_NS;
 	return bpf_timer_start(timer, WINDOW_NS, 0);
 }
+
+#ifndef TEMPER_NO_CGROUP_BW
+/*
+ * cpu.max as the kernel passes it (6.17+; on older kernels libbpf drops cgroup_set_bandwidth and
+ * cgroup_init's arguments carry no bandwidth, so pod ceilings from the agent apply instead).
+ */
+s32 BPF_STRUCT_OPS_SLEEPABLE(temper_cgroup_init, struct cgroup *cgrp, struct scx_cgroup_init_args *args)
+{
+	if (bpf_core_field_exists(args->bw_quota_us))
+		bw_set(cgrp->kn->id, args->bw_period_us, args->bw_quota_us, args->bw_burst_us, TEMPER_BW_KERNEL);
+	return 0;
+}
+
+void BPF_STRUCT_OPS(temper_cgroup_set_bandwidth, struct cgroup *cgrp, u64 period_us, u64 quota_us, u64 burst_us)
+{
+	bw_set(cgrp->kn->id, period_us, quota_us, burst_us, TEMPER_BW_KERNEL);
+}
+
+void BPF_STRUCT_OPS(temper_cgroup_exit, struct cgroup *cgrp)
+{
+	u64 id = cgrp->kn->id;
+
+	bpf_map_delete_elem(&cgroup_bw, &id);
+}
+
+/* A task moved between cgroups is charged to its new ones from its next run. */
+void BPF_STRUCT_OPS(temper_cgroup_move, struct task_struct *p, struct cgroup *from, struct cgroup *to)
+{
+	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+
+	if (tctx)
+		resolve(p, tctx);
+}
+#endif
 
 void BPF_STRUCT_OPS(temper_exit, struct scx_exit_info *ei)
 {
@@ -728,6 +1061,12 @@ struct sched_ext_ops temper_ops = {
 	.runnable	= (void *)temper_runnable,
 	.running	= (void *)temper_running,
 	.stopping	= (void *)temper_stopping,
+#ifndef TEMPER_NO_CGROUP_BW
+	.cgroup_init		= (void *)temper_cgroup_init,
+	.cgroup_exit		= (void *)temper_cgroup_exit,
+	.cgroup_move		= (void *)temper_cgroup_move,
+	.cgroup_set_bandwidth	= (void *)temper_cgroup_set_bandwidth,
+#endif
 	.init		= (void *)temper_init,
 	.exit		= (void *)temper_exit,
 	/*

@@ -38,6 +38,32 @@ struct temper_tier {
 struct temper_pod {
 	__u32 tier;		/* index into tiers */
 	__u32 weight;		/* share within the tier, as kubelet's cpu.weight (1..10000); 0 = 100 */
+	/*
+	 * The pod's own CPU ceiling in millicores over 100 ms periods; 0 = none. For kernels whose
+	 * sched_ext cannot pass cgroup cpu.max to the scheduler (before 6.17), the agent derives it
+	 * from the pod's CPU limits; where the kernel passes cpu.max, that wins.
+	 */
+	__u64 ceiling_mcpu;
+};
+
+enum temper_bw_source {
+	TEMPER_BW_KERNEL	= 1,	/* the cgroup's cpu.max, from ops.cgroup_init/cgroup_set_bandwidth */
+	TEMPER_BW_POD		= 2,	/* temper_pod.ceiling_mcpu */
+};
+
+/*
+ * cgroup_bw[kernfs id of a cgroup]: a CPU bandwidth limit the scheduler enforces, written by the
+ * scheduler itself and read by the agent for its throttling figures.
+ */
+struct temper_bw {
+	__u64 quota_ns;		/* CPU time per period */
+	__u64 period_ns;
+	__u64 burst_ns;		/* unused quota that may carry over, as cpu.max.burst */
+	__s64 budget_ns;	/* left in this period; below 0 = owed to the next */
+	__u64 period_end_ns;	/* when the budget is next refilled */
+	__u64 throttled;	/* times one of its tasks was held back for the next period */
+	__u32 source;		/* enum temper_bw_source */
+	__u32 pad;
 };
 
 enum temper_config_flags {

@@ -9,8 +9,18 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -18,6 +28,17 @@ import java.util.function.Predicate;
  * The status snapshot as {@code temper_*} series. Every gauge reads one snapshot held here,
  * refreshed once per scrape, so the series of one scrape come from the same status and cannot
  * disagree (several reads of the supplier during a scrape could straddle a change).
+ *
+ * <p>The scheduler's counters (the snapshot's {@link AgentStatus.SchedulerStats}) become, per
+ * tier ({@code tier="(system)"} for work outside the pods), the counters
+ * {@code temper_tier_runtime_seconds_total}, {@code temper_tier_throttled_total},
+ * {@code temper_tier_dispatched_total} and {@code temper_tier_wakeups_total}, and the histogram
+ * {@code temper_tier_wake_latency_seconds} of wake-to-run latency. The scheduler counts it in
+ * power-of-two microsecond buckets, so the histogram's {@code le} bounds are 2^i us in seconds
+ * (1e-06 ... 4.194304); Micrometer has no meter for a histogram whose buckets were counted
+ * elsewhere, so it is exposed by a collector on the registry's Prometheus side. Counters run from
+ * the scheduler's load and start again at zero after a re-attach, as Prometheus counter resets do.
+ * The series of a tier exist while the scheduler's counters are available (not in a dry run).
  */
 final class StatusMetrics implements AutoCloseable {
 
@@ -31,9 +52,16 @@ final class StatusMetrics implements AutoCloseable {
     // Tiers come and go with policy revisions: MultiGauge removes the rows a refresh leaves out.
     private final MultiGauge tierPods;
     private final MultiGauge tierCeiling;
+    // The per-tier counters, by tier name: registered when a tier's counters first appear,
+    // removed when a refresh no longer has them.
+    private final Map<String, List<Meter>> tierCounters = new HashMap<>();
+    private final MultiCollector wakeLatency = this::wakeLatency;
+    private final PrometheusMeterRegistry prometheus;
 
     StatusMetrics(MeterRegistry registry, AuditLog audit) {
         this.registry = registry;
+        this.prometheus = registry instanceof PrometheusMeterRegistry p ? p : null;
+        if (prometheus != null) prometheus.getPrometheusRegistry().register(wakeLatency);
         for (Mode m : Mode.values()) {
             meters.add(Gauge.builder("temper.mode", current, r -> is(r, s -> m.wire().equals(s.mode())))
                     .description("1 for the node's current mode, 0 for the others")
@@ -64,12 +92,61 @@ final class StatusMetrics implements AutoCloseable {
                 .filter(t -> t.ceilingCpus() != null)
                 .map(t -> MultiGauge.Row.of(Tags.of("tier", t.name()), t.ceilingCpus()))
                 .toList(), true);
+        List<String> counted = status == null ? List.of() : status.stats().all().stream().map(AgentStatus.TierStat::name).toList();
+        tierCounters.keySet().removeIf(name -> {
+            if (counted.contains(name)) return false;
+            tierCounters.get(name).forEach(registry::remove);
+            return true;
+        });
+        for (String name : counted) tierCounters.computeIfAbsent(name, this::registerTierCounters);
+    }
+
+    private List<Meter> registerTierCounters(String tier) {
+        return List.of(
+                tierCounter("temper.tier.runtime", "seconds", "CPU time the tier's tasks ran since the scheduler was loaded",
+                        tier, AgentStatus.TierStat::runtimeSeconds),
+                tierCounter("temper.tier.throttled", null, "times the tier was found at its ceiling with work queued",
+                        tier, t -> t.throttled()),
+                tierCounter("temper.tier.dispatched", null, "tasks moved from the tier's queues to a CPU", tier, t -> t.dispatched()),
+                tierCounter("temper.tier.wakeups", null, "wake-ups of the tier's tasks whose wake-to-run latency was recorded",
+                        tier, t -> t.wakeups()));
+    }
+
+    private Meter tierCounter(String name, String unit, String help, String tier, ToDoubleFunction<AgentStatus.TierStat> value) {
+        return FunctionCounter.builder(name, current, r -> {
+                    AgentStatus s = r.get();
+                    if (s == null) return 0;
+                    return s.stats().all().stream().filter(t -> t.name().equals(tier)).mapToDouble(value).findFirst().orElse(0);
+                })
+                .description(help).baseUnit(unit).tag("tier", tier).register(registry);
+    }
+
+    /** {@code temper_tier_wake_latency_seconds}: the scheduler's histogram, cumulative from its load. */
+    private MetricSnapshots wakeLatency() {
+        AgentStatus s = current.get();
+        if (s == null || !s.stats().available()) return MetricSnapshots.of();
+        HistogramSnapshot.Builder h = HistogramSnapshot.builder().name("temper_tier_wake_latency_seconds").unit(Unit.SECONDS)
+                .help("time from a task's wake-up to running, per tier; buckets are the scheduler's powers of two of microseconds");
+        for (AgentStatus.TierStat t : s.stats().all()) {
+            ClassicHistogramBuckets.Builder b = ClassicHistogramBuckets.builder();
+            List<Long> counts = t.wakeBuckets();
+            for (int i = 0; i < counts.size(); i++) {
+                // bucket i counts latencies below 2^i us; the last one, every longer latency
+                b.bucket(i == counts.size() - 1 ? Double.POSITIVE_INFINITY : (1L << i) / 1e6, counts.get(i));
+            }
+            h.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder().classicHistogramBuckets(b.build())
+                    .sum(t.wakeSeconds()).labels(Labels.of("tier", t.name())).build());
+        }
+        return MetricSnapshots.of(h.build());
     }
 
     @Override
     public synchronized void close() {
         tierPods.register(List.of(), true);
         tierCeiling.register(List.of(), true);
+        tierCounters.values().forEach(ms -> ms.forEach(registry::remove));
+        tierCounters.clear();
+        if (prometheus != null) prometheus.getPrometheusRegistry().unregister(wakeLatency);
         meters.forEach(registry::remove);
         meters.clear();
     }

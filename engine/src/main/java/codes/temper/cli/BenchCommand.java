@@ -157,7 +157,7 @@ final class BenchCommand implements Callable<Integer> {
             String node = i % 50 == 49 ? "other-node" : nodeName;
             long limit = qos == QosClass.BestEffort ? -1 : 250L * (1 + rnd.nextInt(8));
             pods.add(new PodFact(uid, "ns-" + (i % 40), "pod-" + i, node, phase, qos, prio, pc != null, pc,
-                    null, limit, "kubepods.slice/pod" + uid, false));
+                    null, limit, limit > 0 ? limit / 2 : 0, "kubepods.slice/pod" + uid, false));
         }
         return pods;
     }

@@ -1,5 +1,6 @@
 package codes.temper.cli;
 
+import codes.temper.kube.CpuWeight;
 import codes.temper.rules.Assignment;
 import codes.temper.rules.Decision;
 import codes.temper.rules.TierCeiling;
@@ -19,9 +20,13 @@ record PlanView(String node, String policyRevision, DecisionView decision, List<
 
     record TierView(String name, int rank, CeilingView ceiling, int pods, int sliceMs, boolean preempt) {}
 
+    /**
+     * One pod's placement. {@code weight} is its share within the tier as the scheduler holds it:
+     * kubelet's cpu.weight for the pod's effective CPU request ({@code cpuRequestMillis}).
+     */
     record AssignmentView(String namespace, String name, String uid, String qosClass, long priority,
                           String priorityClassName, String phase, boolean terminating, String tier,
-                          String rule, String because, String cgroup) {}
+                          String rule, String because, String cgroup, long cpuRequestMillis, int weight) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -40,7 +45,8 @@ record PlanView(String node, String policyRevision, DecisionView decision, List<
     private static AssignmentView assignment(Assignment a) {
         var p = a.pod();
         return new AssignmentView(p.namespace(), p.name(), p.uid(), p.qosClass().name(), p.priority(),
-                p.priorityClassName(), p.phase(), p.terminating(), a.tier(), a.rule(), a.because(), p.cgroup());
+                p.priorityClassName(), p.phase(), p.terminating(), a.tier(), a.rule(), a.because(), p.cgroup(),
+                p.cpuRequestMillis(), CpuWeight.ofRequestMillis(p.cpuRequestMillis()));
     }
 
     String json() {

@@ -32,4 +32,9 @@ public enum CgroupDriver {
     };
 
     public abstract String podPath(QosClass qos, String uid);
+
+    /** The cgroup every pod lives under (the scheduler's pods root): kubepods.slice or kubepods. */
+    public String podsRoot() {
+        return this == SYSTEMD ? "kubepods.slice" : "kubepods";
+    }
 }

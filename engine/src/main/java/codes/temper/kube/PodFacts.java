@@ -31,7 +31,7 @@ public final class PodFacts {
         return new PodFact(md.getUid(), md.getNamespace(), md.getName(), spec.getNodeName(), phase, qos,
                 spec.getPriority() == null ? 0 : spec.getPriority(),
                 pcName != null && !pcName.isEmpty(), pcName,
-                labels.get(PodFact.TIER_LABEL), cpuLimitMillis(spec),
+                labels.get(PodFact.TIER_LABEL), cpuLimitMillis(spec), cpuRequestMillis(spec),
                 cgroupUid == null ? null : driver.podPath(qos, cgroupUid),
                 md.getDeletionTimestamp() != null);
     }
@@ -100,6 +100,46 @@ public final class PodFacts {
             app += l;
         }
         return Math.max(app, initPeak);
+    }
+
+    /**
+     * The pod's effective CPU request in millicores, as the kubelet derives the pod cgroup's
+     * cpu.weight from it (resource.PodRequests): pod-level requests when set; else max(sum of app
+     * containers and sidecars, the largest regular init container plus the sidecars started before
+     * it); plus spec.overhead. A container without a CPU request but with a limit requests its
+     * limit (the API server's defaulting, repeated here for pods read from files). 0 when nothing
+     * requests CPU.
+     */
+    public static long cpuRequestMillis(PodSpec spec) {
+        long request = -1;
+        if (spec.getResources() != null) {
+            var r = spec.getResources();
+            Quantity q = r.getRequests() == null ? null : r.getRequests().get("cpu");
+            if (q == null && r.getLimits() != null) q = r.getLimits().get("cpu");
+            if (q != null) request = Math.max(0, millis(q));
+        }
+        if (request < 0) {
+            long sidecars = 0, initPeak = 0;
+            for (Container c : spec.getInitContainers()) {
+                long r = requestMillis(c);
+                if ("Always".equals(c.getRestartPolicy())) sidecars += r;
+                else initPeak = Math.max(initPeak, sidecars + r);
+            }
+            long app = sidecars;
+            for (Container c : spec.getContainers()) app += requestMillis(c);
+            request = Math.max(app, initPeak);
+        }
+        Quantity overhead = spec.getOverhead() == null ? null : spec.getOverhead().get("cpu");
+        if (overhead != null) request += Math.max(0, millis(overhead));
+        return request;
+    }
+
+    private static long requestMillis(Container c) {
+        var r = c.getResources();
+        if (r == null) return 0;
+        Quantity q = r.getRequests() == null ? null : r.getRequests().get("cpu");
+        if (q == null && r.getLimits() != null) q = r.getLimits().get("cpu");
+        return q == null ? 0 : Math.max(0, millis(q));
     }
 
     private static long millis(Container c) {

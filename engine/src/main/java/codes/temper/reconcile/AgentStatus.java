@@ -14,13 +14,29 @@ import java.util.List;
  * @param reasons        why the mode, for people
  * @param policyRevision {@code <ref>@sha1:<40 hex>}, or null before a policy was loaded
  * @param ready          a policy is loaded and its decision has been applied
+ * @param stats          the scheduler's counters as last sampled (sampled on a timer, apart from
+ *                       the reconcile passes that make the rest of the snapshot)
  */
 public record AgentStatus(String node, String mode, String agentStatus, List<String> reasons, String policyRevision,
-        boolean ready, List<Tier> tiers, Scheduler scheduler, Reconfiguration lastReconfiguration, Instant updated) {
+        boolean ready, List<Tier> tiers, Scheduler scheduler, Reconfiguration lastReconfiguration, Instant updated,
+        SchedulerStats stats) {
 
     public AgentStatus {
         reasons = List.copyOf(reasons);
         tiers = List.copyOf(tiers);
+        if (stats == null) stats = SchedulerStats.NOT_SAMPLED;
+    }
+
+    /** A snapshot whose counters have not been sampled yet. */
+    public AgentStatus(String node, String mode, String agentStatus, List<String> reasons, String policyRevision,
+            boolean ready, List<Tier> tiers, Scheduler scheduler, Reconfiguration lastReconfiguration, Instant updated) {
+        this(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler, lastReconfiguration, updated, null);
+    }
+
+    /** This snapshot with other counters. */
+    public AgentStatus withStats(SchedulerStats s) {
+        return s == stats ? this : new AgentStatus(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler,
+                lastReconfiguration, updated, s);
     }
 
     /** A tier as applied: its ceiling in CPUs (null when none) and how many pods it holds. */
@@ -47,5 +63,75 @@ public record AgentStatus(String node, String mode, String agentStatus, List<Str
      * @param attached whether this apply attached the scheduler (a CFS window was paid)
      */
     public record Reconfiguration(Instant at, String trigger, int events, double evaluateMs, double applyMs, int writes, boolean attached) {
+    }
+
+    /**
+     * What the scheduler counted, read from its {@code tier_stats} map. Counters run from the
+     * scheduler's load (they start again at zero after safe mode or an ejection); the figures
+     * marked "over the interval" cover the time between this sample and the previous one of the
+     * same load, and are null on the first sample after a load.
+     *
+     * @param available       false in a dry run (nothing is loaded, so nothing is counted), while
+     *                        no scheduler is loaded, or when reading failed; {@code why} says which
+     * @param why             null when available
+     * @param sampledAt       when the counters were read; null when they were not
+     * @param intervalSeconds the interval, or null
+     * @param tiers           the policy's tiers, by rank
+     * @param system          tasks outside the pods (kubelet, container runtime, the agent); null
+     *                        when not available
+     */
+    public record SchedulerStats(boolean available, String why, Instant sampledAt, Double intervalSeconds, List<TierStat> tiers,
+            TierStat system) {
+        public static final SchedulerStats NOT_SAMPLED = unavailable("not sampled yet");
+
+        public SchedulerStats {
+            tiers = List.copyOf(tiers);
+        }
+
+        public static SchedulerStats unavailable(String why) {
+            return new SchedulerStats(false, why, null, null, List.of(), null);
+        }
+
+        /** The policy's tiers, then the system tier; empty when not available. */
+        public List<TierStat> all() {
+            if (system == null) return tiers;
+            List<TierStat> all = new java.util.ArrayList<>(tiers);
+            all.add(system);
+            return List.copyOf(all);
+        }
+    }
+
+    /**
+     * One tier's counters.
+     *
+     * @param name           the tier's name; {@link #SYSTEM} for the system tier
+     * @param index          its slot in the scheduler (the rank; 16 for the system tier)
+     * @param runtimeSeconds CPU time its tasks ran
+     * @param cpus           average CPUs it used over the interval, or null
+     * @param enqueued       tasks queued on its queues
+     * @param dispatched     tasks moved from its queues to a CPU
+     * @param throttled      times it was found at its ceiling with work queued
+     * @param direct         wake-ups placed straight on an idle CPU
+     * @param preempts       CPUs running lower-ranked work that its wake-ups preempted
+     * @param wakeups        wake-to-run latencies recorded
+     * @param wakeSeconds    their sum
+     * @param wakeP50Micros  median wake-to-run latency over the interval, as the upper bound of
+     *                       the power-of-two histogram bucket holding it (so the true value lies in
+     *                       [estimate/2, estimate), or below 1 us for an estimate of 1); beyond the last bounded bucket the estimate is
+     *                       2^22 us and the true value at least that. Null without wake-ups in the
+     *                       interval.
+     * @param wakeP99Micros  the 99th percentile, estimated the same way
+     * @param wakeBuckets    the wake-to-run histogram: [i] counts latencies below 2^i us, the last
+     *                       every longer one
+     */
+    public record TierStat(String name, int index, double runtimeSeconds, Double cpus, long enqueued, long dispatched, long throttled,
+            long direct, long preempts, long wakeups, double wakeSeconds, Long wakeP50Micros, Long wakeP99Micros,
+            List<Long> wakeBuckets) {
+        /** The system tier's name: parenthesised, so it cannot be a policy tier's. */
+        public static final String SYSTEM = "(system)";
+
+        public TierStat {
+            wakeBuckets = List.copyOf(wakeBuckets);
+        }
     }
 }

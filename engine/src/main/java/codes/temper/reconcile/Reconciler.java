@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
@@ -45,8 +46,8 @@ public final class Reconciler implements AutoCloseable {
     /** How the loop paces itself. */
     public record Pacing(Duration debounce, Duration maxDelay, Duration resync, Duration cgroupRetry) {
         /**
-         * Pod churn waits up to 2 s to be applied (a new pod runs in the system tier meanwhile,
-         * which is never starved) so that a rollout's thousand events cost a handful of passes;
+         * Pod churn waits up to 2 s to be applied (a new pod runs at the policy's default tier
+         * meanwhile: it is below the pods root the scheduler is told of) so that a rollout's thousand events cost a handful of passes;
          * safe mode never waits for this.
          */
         public static final Pacing DEFAULT = new Pacing(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(1));
@@ -81,6 +82,19 @@ public final class Reconciler implements AutoCloseable {
     private AgentStatus.Reconfiguration lastReconfiguration;
     private boolean retryScheduled;
 
+    /** How often the scheduler's counters are sampled for the status and the metrics. */
+    public static final Duration STATS_PERIOD = Duration.ofSeconds(5);
+    private final StatsSampler sampler;
+    private volatile AgentStatus.SchedulerStats stats;
+    // Its own thread: a sample waits for the supervisor's lock, which a scheduler load holds for a
+    // while, and must not hold up the cgroup retries on the loop's timer meanwhile.
+    private final ScheduledExecutorService statsTimer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("temper-stats").factory());
+    // The policy's default tier, asked of the rules once per policy and node.
+    private codes.temper.policy.PolicySet defaultTierPolicy;
+    private NodeFact defaultTierNode;
+    private OptionalInt defaultTier = OptionalInt.empty();
+
     public Reconciler(String nodeName, World world, Supplier<Optional<PolicyRevision>> policy, RuleEngine rules,
             CgroupDriver cgroupDriver, CgroupIds cgroups, SchedulerSupervisor supervisor, String dryRunWhy,
             SafeModeSignals signals, Pacing pacing, Clock clock, MeterRegistry metrics, Consumer<AgentStatus> onStatus) {
@@ -101,10 +115,23 @@ public final class Reconciler implements AutoCloseable {
                 .publishPercentiles(0.5, 0.99).register(metrics);
         this.status = new AgentStatus(nodeName, Mode.SAFE_MODE.wire(), "degraded:starting", List.of("starting: nothing applied yet"),
                 null, false, List.of(), schedulerStatus(), null, clock.instant());
+        this.sampler = new StatsSampler(supervisor, dryRunWhy, clock, System::nanoTime);
+        this.stats = sampler.initial();
     }
 
+    /** The last pass's snapshot with the scheduler's counters as last sampled. */
     public AgentStatus status() {
-        return status;
+        return status.withStats(stats);
+    }
+
+    /**
+     * Samples the scheduler's counters into the status now (the timer does it every
+     * {@link #STATS_PERIOD}); never runs on, nor waits for, the reconcile loop.
+     */
+    public AgentStatus.SchedulerStats sampleStats() {
+        AgentStatus.SchedulerStats s = sampler.sample(status.tiers());
+        stats = s;
+        return s;
     }
 
     /** Something changed (pods, node, policy, ...): reconcile soon, together with whatever else arrives. */
@@ -150,6 +177,14 @@ public final class Reconciler implements AutoCloseable {
             if (worker != null) return;
             worker = Thread.ofPlatform().name("temper-reconcile").start(this::run);
         }
+        statsTimer.scheduleWithFixedDelay(() -> {
+            try {
+                sampleStats();
+            } catch (RuntimeException e) {
+                // A task that throws is never run again by the executor: keep sampling.
+                LOG.log(Level.WARNING, "sampling the scheduler's counters failed", e);
+            }
+        }, STATS_PERIOD.toMillis(), STATS_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         signal("start");
     }
 
@@ -224,8 +259,12 @@ public final class Reconciler implements AutoCloseable {
         } else if (mode != Mode.ATTACH) {
             supervisor.standDown();
         } else {
-            DesiredConfig desired = DesiredConfig.of(decision, cgroups);
+            DesiredConfig desired = DesiredConfig.of(decision, cgroups, cgroupDriver.podsRoot(), defaultTier(pol.get(), nodeFact.get()));
             unresolved = desired.unresolvedPods();
+            if (!desired.podsRootFound()) {
+                reasons.add("pods root cgroup " + cgroupDriver.podsRoot() + " not found under " + cgroups.root()
+                        + ": pods not mapped yet run as system work, not at the default tier");
+            }
             SchedulerSupervisor.Phase phase = supervisor.engage(desired.config(), signals::requested);
             if (signals.requested()) mode = Mode.SAFE_MODE;
             var applied = supervisor.status().lastApply();
@@ -247,6 +286,15 @@ public final class Reconciler implements AutoCloseable {
                 tiers(decision), schedulerStatus(), lastReconfiguration, clock.instant());
         publish(st);
         return st;
+    }
+
+    private OptionalInt defaultTier(PolicyRevision pol, NodeFact node) {
+        if (pol.policy() != defaultTierPolicy || !node.equals(defaultTierNode)) {
+            defaultTier = DefaultTier.of(rules, pol.policy(), node);
+            defaultTierPolicy = pol.policy();
+            defaultTierNode = node;
+        }
+        return defaultTier;
     }
 
     private AgentStatus stand(AgentStatus st) {
@@ -325,6 +373,7 @@ public final class Reconciler implements AutoCloseable {
             w = worker;
         }
         timers.shutdownNow();
+        statsTimer.shutdownNow();
         if (w != null) {
             try {
                 w.join(5000);

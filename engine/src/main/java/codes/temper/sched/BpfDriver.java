@@ -10,14 +10,21 @@ import java.util.Map;
 public final class BpfDriver implements SchedulerDriver {
     private final BpfObject object;
     private final SchedExtSysfs sysfs;
+    private final java.util.function.Supplier<int[]> llcOfCpu;
     private BpfScheduler scheduler;
     private SchedulerConfig applied = SchedulerConfig.EMPTY;
     private ExitInfo lastExit = ExitInfo.NONE;
     private SchedExtState atAttach = SchedExtState.ABSENT;
 
     public BpfDriver(BpfObject object, SchedExtSysfs sysfs) {
+        this(object, sysfs, () -> CpuTopology.llcOfCpus(CpuTopology.SYSFS));
+    }
+
+    /** @param llcOfCpu the cpu_llc contents, read once per load (CPUs do not change cache) */
+    BpfDriver(BpfObject object, SchedExtSysfs sysfs, java.util.function.Supplier<int[]> llcOfCpu) {
         this.object = object;
         this.sysfs = sysfs;
+        this.llcOfCpu = llcOfCpu;
     }
 
     @Override
@@ -32,7 +39,8 @@ public final class BpfDriver implements SchedulerDriver {
             BpfScheduler s = BpfScheduler.open(object);
             try {
                 s.load();
-            } catch (BpfException e) {
+                s.writeCpuLlc(llcOfCpu.get());
+            } catch (BpfException | RuntimeException e) {
                 s.close();
                 throw e;
             }
@@ -42,10 +50,12 @@ public final class BpfDriver implements SchedulerDriver {
         ConfigDiff diff = ConfigDiff.between(applied, desired);
         // Order keeps every intermediate state sane: new tiers exist before pods move into them,
         // and a tier is disabled only after its pods have left (a pod in a disabled tier would run
-        // as a system task, i.e. ahead of its rank).
+        // as a system task, i.e. ahead of its rank). The config follows the new tiers, so its
+        // default tier is always enabled; on the first apply it is written before attach.
         for (Map.Entry<Integer, TierConfig> t : diff.tiers().entrySet()) {
             if (t.getValue().enabled()) scheduler.writeTier(t.getKey(), t.getValue());
         }
+        if (diff.node().isPresent()) scheduler.writeConfig(diff.node().get());
         scheduler.mapPods(diff.upsert());
         scheduler.unmapPods(diff.remove());
         for (Map.Entry<Integer, TierConfig> t : diff.tiers().entrySet()) {
@@ -87,11 +97,15 @@ public final class BpfDriver implements SchedulerDriver {
         return Ejection.detect(atAttach, sysfs.read(), exitInfo());
     }
 
-    /** Per-tier runtime counters; empty while nothing is loaded. */
+    /**
+     * The tiers' counters, index i for tier i and {@link SchedulerConfig#SYSTEM_TIER} for the system
+     * tier; empty while nothing is loaded. One map lookup per slot, no waiting.
+     */
+    @Override
     public java.util.List<TierStats> stats() throws BpfException {
         if (scheduler == null) return java.util.List.of();
         java.util.List<TierStats> out = new java.util.ArrayList<>();
-        for (int i = 0; i <= SchedulerConfig.MAX_TIERS; i++) out.add(scheduler.stats(i));
+        for (int i = 0; i <= SchedulerConfig.SYSTEM_TIER; i++) out.add(scheduler.stats(i));
         return out;
     }
 

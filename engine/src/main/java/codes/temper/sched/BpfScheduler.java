@@ -24,7 +24,7 @@ public final class BpfScheduler implements AutoCloseable {
     private final MemorySegment state;
     private MemorySegment object;
     private MemorySegment link = MemorySegment.NULL;
-    private int podTiersFd = -1, tiersFd = -1, statsFd = -1, exitFd = -1;
+    private int podTiersFd = -1, tiersFd = -1, statsFd = -1, exitFd = -1, configFd = -1, cpuLlcFd = -1;
     private int cpus;
 
     private BpfScheduler(Arena arena, MemorySegment state, MemorySegment object) {
@@ -96,14 +96,51 @@ public final class BpfScheduler implements AutoCloseable {
         return !findMap(name).equals(MemorySegment.NULL);
     }
 
+    /**
+     * The maps the agent writes and reads, with the value each must hold (bpf/temper.h): an object
+     * built from another revision of the header is refused before anything reaches the kernel,
+     * rather than written with values of the wrong size.
+     */
+    static final Map<String, Long> CONTRACT = Map.of(
+            "pod_tiers", PodConfig.LAYOUT.byteSize(),
+            "tiers", TierConfig.LAYOUT.byteSize(),
+            "node_config", NodeConfig.LAYOUT.byteSize(),
+            "cpu_llc", 4L,
+            "tier_stats", TierStats.LAYOUT.byteSize(),
+            "exit_info", ExitInfo.LAYOUT.byteSize());
+
+    /**
+     * How the object's maps differ from {@link #CONTRACT}: one line per missing map or value size
+     * that does not match; empty when the object is the one this agent was written against.
+     */
+    public List<String> contractMismatches() throws BpfException {
+        List<String> out = new java.util.ArrayList<>();
+        for (String name : new java.util.TreeSet<>(CONTRACT.keySet())) {
+            MemorySegment m = findMap(name);
+            if (m.equals(MemorySegment.NULL)) {
+                out.add("map " + name + " missing");
+                continue;
+            }
+            long size = Integer.toUnsignedLong(call(() -> LibBpf.bpf_map__value_size(state, m)));
+            if (size != CONTRACT.get(name)) out.add("map " + name + ": value of " + size + " bytes, the agent's is " + CONTRACT.get(name));
+        }
+        return out;
+    }
+
     /** Loads programs and maps into the kernel: the verifier runs here. */
     public void load() throws BpfException {
+        List<String> mismatches = contractMismatches();
+        if (!mismatches.isEmpty()) {
+            throw new BpfException("checking the object's maps against the agent's bpf/temper.h (" + String.join("; ", mismatches) + ")", 22);
+        }
         int rc = call(() -> LibBpf.bpf_object__load(state, object));
         if (rc != 0) throw new BpfException("bpf_object__load", rc < 0 ? -rc : LibBpf.errno(state));
         podTiersFd = mapFd("pod_tiers");
         tiersFd = mapFd("tiers");
         statsFd = mapFd("tier_stats");
         exitFd = mapFd("exit_info");
+        configFd = mapFd("node_config");
+        cpuLlcFd = mapFd("cpu_llc");
         cpus = call(() -> LibBpf.libbpf_num_possible_cpus(state));
     }
 
@@ -116,9 +153,11 @@ public final class BpfScheduler implements AutoCloseable {
         }
     }
 
-    public void mapPod(long cgroupId, int tier) throws BpfException {
+    public void mapPod(long cgroupId, PodConfig pod) throws BpfException {
         try (Arena a = Arena.ofConfined()) {
-            update(podTiersFd, a.allocateFrom(ValueLayout.JAVA_LONG, cgroupId), a.allocateFrom(ValueLayout.JAVA_INT, tier), "pod_tiers");
+            MemorySegment value = a.allocate(PodConfig.LAYOUT);
+            pod.encode(value, 0);
+            update(podTiersFd, a.allocateFrom(ValueLayout.JAVA_LONG, cgroupId), value, "pod_tiers");
         }
     }
 
@@ -126,21 +165,52 @@ public final class BpfScheduler implements AutoCloseable {
      * Maps many pods with one bpf(BPF_MAP_UPDATE_BATCH) system call instead of one per pod: the
      * agent's reconfiguration cost is dominated by system calls, not by the map.
      */
-    public void mapPods(Map<Long, Integer> podTiers) throws BpfException {
-        int n = podTiers.size();
+    public void mapPods(Map<Long, PodConfig> pods) throws BpfException {
+        int n = pods.size();
         if (n == 0) return;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment keys = a.allocate(ValueLayout.JAVA_LONG, n);
-            MemorySegment values = a.allocate(ValueLayout.JAVA_INT, n);
+            MemorySegment values = a.allocate(PodConfig.LAYOUT, n);
             int i = 0;
-            for (Map.Entry<Long, Integer> e : podTiers.entrySet()) {
+            for (Map.Entry<Long, PodConfig> e : pods.entrySet()) {
                 keys.setAtIndex(ValueLayout.JAVA_LONG, i, e.getKey());
-                values.setAtIndex(ValueLayout.JAVA_INT, i, e.getValue());
+                e.getValue().encode(values, i * PodConfig.LAYOUT.byteSize());
                 i++;
             }
             MemorySegment count = a.allocateFrom(ValueLayout.JAVA_INT, n);
             if (call(() -> LibBpf.bpf_map_update_batch(state, podTiersFd, keys, values, count, MemorySegment.NULL)) != 0) {
                 throw new BpfException("bpf_map_update_batch(pod_tiers, " + count.get(ValueLayout.JAVA_INT, 0) + " of " + n + " done)",
+                        LibBpf.errno(state));
+            }
+        }
+    }
+
+    /** Writes {@code node_config[0]}: the pods root and the default tier. */
+    public void writeConfig(NodeConfig cfg) throws BpfException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment value = a.allocate(NodeConfig.LAYOUT);
+            cfg.encode(value);
+            update(configFd, a.allocateFrom(ValueLayout.JAVA_INT, 0), value, "node_config[0]");
+        }
+    }
+
+    /**
+     * Writes {@code cpu_llc[0..n)} in one batch: element i is cpu i's last-level cache. Entries
+     * past the array keep the zero they were loaded with.
+     */
+    public void writeCpuLlc(int[] llcOfCpu) throws BpfException {
+        int n = Math.min(llcOfCpu.length, CpuTopology.MAX_CPUS);
+        if (n == 0) return;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment keys = a.allocate(ValueLayout.JAVA_INT, n);
+            MemorySegment values = a.allocate(ValueLayout.JAVA_INT, n);
+            for (int i = 0; i < n; i++) {
+                keys.setAtIndex(ValueLayout.JAVA_INT, i, i);
+                values.setAtIndex(ValueLayout.JAVA_INT, i, llcOfCpu[i]);
+            }
+            MemorySegment count = a.allocateFrom(ValueLayout.JAVA_INT, n);
+            if (call(() -> LibBpf.bpf_map_update_batch(state, cpuLlcFd, keys, values, count, MemorySegment.NULL)) != 0) {
+                throw new BpfException("bpf_map_update_batch(cpu_llc, " + count.get(ValueLayout.JAVA_INT, 0) + " of " + n + " done)",
                         LibBpf.errno(state));
             }
         }
@@ -175,6 +245,7 @@ public final class BpfScheduler implements AutoCloseable {
         }
     }
 
+    /** Tier {@code tier}'s counters ({@link SchedulerConfig#SYSTEM_TIER} for the system tier), summed over CPUs. */
     public TierStats stats(int tier) throws BpfException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment values = a.allocate(TierStats.LAYOUT.byteSize() * cpus, 8);

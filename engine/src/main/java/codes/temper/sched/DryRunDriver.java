@@ -66,6 +66,12 @@ public final class DryRunDriver implements SchedulerDriver {
         return attached;
     }
 
+    /** Nothing runs, so nothing is counted: the status says the counters are unavailable. */
+    @Override
+    public List<TierStats> stats() {
+        return List.of();
+    }
+
     @Override
     public SchedExtState kernelState() {
         return SchedExtState.ABSENT;

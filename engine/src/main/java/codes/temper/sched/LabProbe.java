@@ -92,7 +92,7 @@ public final class LabProbe {
 
     /** Must-show 1: engage -> enabled, safe mode -> disabled, re-engage -> enabled. */
     static void cycle() throws Exception {
-        SchedulerConfig config = new SchedulerConfig(TIERS, Map.of());
+        SchedulerConfig config = SchedulerConfig.unweighted(TIERS, Map.of());
         try (SchedulerSupervisor sup = supervisor(packaged(), EjectionBackoff.defaults(), e -> { })) {
             out("initial state=" + SYSFS.read().state());
             for (int round = 1; round <= 2; round++) {
@@ -117,7 +117,7 @@ public final class LabProbe {
     /** Must-show 2: holds the link until the lab kills this JVM with SIGKILL. */
     static void hold() throws Exception {
         SchedulerSupervisor sup = supervisor(packaged(), EjectionBackoff.defaults(), e -> { });
-        sup.engage(new SchedulerConfig(TIERS, Map.of()));
+        sup.engage(SchedulerConfig.unweighted(TIERS, Map.of()));
         out("attached=" + (sup.status().phase() == SchedulerSupervisor.Phase.ATTACHED ? 1 : 0));
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
@@ -144,11 +144,11 @@ public final class LabProbe {
         }
         out("cgroups=" + tier1.size());
         try (SchedulerSupervisor sup = supervisor(packaged(), EjectionBackoff.defaults(), e -> { })) {
-            sup.engage(new SchedulerConfig(TIERS, tier1));
+            sup.engage(SchedulerConfig.unweighted(TIERS, tier1));
             printState("batch attach", settled());
             Thread.sleep(200); // a bypass at enable time is counted before "before" is read
             SchedExtState before = SYSFS.read();
-            sup.engage(new SchedulerConfig(TIERS, tier2));
+            sup.engage(SchedulerConfig.unweighted(TIERS, tier2));
             SchedulerDriver.ApplyResult first = sup.status().lastApply().orElseThrow();
             SchedExtState after = SYSFS.read();
             // Twenty more batches back and forth: the first pays for JIT and downcall linkage. The
@@ -157,7 +157,7 @@ public final class LabProbe {
             List<Long> warm = new ArrayList<>();
             for (int round = 0; round < 20; round++) {
                 Thread.sleep(100);
-                sup.engage(new SchedulerConfig(TIERS, round % 2 == 0 ? tier1 : tier2));
+                sup.engage(SchedulerConfig.unweighted(TIERS, round % 2 == 0 ? tier1 : tier2));
                 SchedulerDriver.ApplyResult r = sup.status().lastApply().orElseThrow();
                 if (r.writes() != n || r.attached()) out("batch round " + round + " writes=" + r.writes() + " reattached=" + r.attached());
                 warm.add(r.nanos());
@@ -196,7 +196,7 @@ public final class LabProbe {
             out("debug faulty at_ms=" + ms(System.nanoTime() - t0) + " " + e.message().replace(' ', '_'));
         })) {
             holder[0] = sup;
-            sup.engage(new SchedulerConfig(TIERS, Map.of()));
+            sup.engage(SchedulerConfig.unweighted(TIERS, Map.of()));
             sup.watch(Duration.ofMillis(50));
             long deadline = System.nanoTime() + 120_000_000_000L;
             while (sup.status().phase() != SchedulerSupervisor.Phase.GAVE_UP && System.nanoTime() < deadline) Thread.sleep(50);

@@ -23,6 +23,15 @@ public interface SchedulerDriver extends AutoCloseable {
 
     ExitInfo exitInfo();
 
+    /**
+     * The scheduler's per-tier counters since it was loaded: index i for tier i, then the system
+     * tier at {@link SchedulerConfig#SYSTEM_TIER}. Empty when nothing is loaded, and always for a
+     * dry run (nothing runs to count).
+     */
+    default java.util.List<TierStats> stats() throws BpfException {
+        return java.util.List.of();
+    }
+
     /** Present when this driver holds the scheduler but the kernel has ejected it. */
     default java.util.Optional<Ejection> ejected() {
         return java.util.Optional.empty();

@@ -58,6 +58,7 @@ public final class SchedulerSupervisor implements AutoCloseable {
     private Instant retryAt;
     private String lastFailure;
     private SchedulerDriver.ApplyResult lastApply;
+    private long attaches;
     private ScheduledExecutorService watcher;
 
     public SchedulerSupervisor(SchedulerDriver driver, EjectionBackoff backoff, Clock clock, Consumer<Event> listener) {
@@ -136,6 +137,24 @@ public final class SchedulerSupervisor implements AutoCloseable {
                 Optional.ofNullable(lastFailure), Optional.ofNullable(retryAt), Optional.ofNullable(lastApply));
     }
 
+    /**
+     * The scheduler's counters (see {@link SchedulerDriver#stats}), read under the lock the loop and
+     * the kill switch share: a map lookup per tier, never a wait on the kernel or the network.
+     *
+     * @param attach which attach the counters belong to (they start again at zero on every load),
+     *               so a reader can tell a restart from counters that went backwards
+     */
+    public record Counters(long attach, java.util.List<TierStats> tiers) {
+        public Counters {
+            tiers = java.util.List.copyOf(tiers);
+        }
+    }
+
+    /** The driver's counters now; empty tiers while nothing is loaded and always in a dry run. */
+    public synchronized Counters counters() throws BpfException {
+        return new Counters(attaches, driver.stats());
+    }
+
     /** Runs {@link #check} every {@code period} on a daemon thread until {@link #close}. */
     public synchronized void watch(Duration period) {
         if (watcher != null) return;
@@ -169,6 +188,7 @@ public final class SchedulerSupervisor implements AutoCloseable {
             lastApply = driver.apply(wanted);
             phase = Phase.ATTACHED;
             retryAt = null;
+            if (attaching) attaches++;
             if (attaching) emit(Event.Kind.ATTACHED, "scheduler attached (" + driver.kind() + ")");
         } catch (BpfException | RuntimeException e) {
             // Fail-safe direction: never leave a half-configured scheduler behind.

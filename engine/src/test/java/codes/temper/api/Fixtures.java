@@ -28,6 +28,19 @@ final class Fixtures {
                 UPDATED);
     }
 
+    /** Counters as the sampler makes them: critical and background, and the system tier. */
+    static AgentStatus.SchedulerStats stats() {
+        List<Long> critical = new ArrayList<>(java.util.Collections.nCopies(24, 0L));
+        critical.set(3, 90L);   // < 8 us
+        critical.set(10, 9L);   // < 1.024 ms
+        critical.set(23, 1L);   // longer than 2^22 us
+        List<Long> none = java.util.Collections.nCopies(24, 0L);
+        return new AgentStatus.SchedulerStats(true, null, Instant.parse("2026-11-27T10:15:28Z"), 5.0, List.of(
+                new AgentStatus.TierStat("critical", 0, 12.5, 1.25, 120, 110, 0, 80, 7, 100, 4.5, 8L, 1024L, critical),
+                new AgentStatus.TierStat("background", 4, 300.0, 0.5, 900, 880, 42, 3, 0, 0, 0.0, null, null, none)),
+                new AgentStatus.TierStat(AgentStatus.TierStat.SYSTEM, 16, 2.0, 0.01, 10, 10, 0, 9, 0, 0, 0.0, null, null, none));
+    }
+
     static List<AgentStatus.Tier> tiers() {
         return List.of(
                 new AgentStatus.Tier("critical", 0, 8.0, "policy", 3),

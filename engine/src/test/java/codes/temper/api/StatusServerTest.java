@@ -94,7 +94,7 @@ class StatusServerTest {
 
         JsonNode s = ApiJson.MAPPER.readTree(r.body());
         assertThat(s.propertyNames()).containsExactlyInAnyOrder("node", "mode", "agentStatus", "reasons", "policyRevision",
-                "ready", "tiers", "scheduler", "lastReconfiguration", "updated");
+                "ready", "tiers", "scheduler", "lastReconfiguration", "updated", "stats");
         assertThat(s.get("mode").stringValue()).isEqualTo("attach");
         assertThat(s.get("policyRevision").stringValue()).isEqualTo(Fixtures.REVISION);
         assertThat(s.get("ready").booleanValue()).isTrue();
@@ -146,6 +146,74 @@ class StatusServerTest {
 
         status.set(Fixtures.notReady());
         assertThat(get("/metrics").body()).contains("temper_ready 0.0").doesNotContain("temper_tier_pods{");
+    }
+
+    @Test
+    void statusCarriesTheSchedulersCountersPerTierAndTheSystemTier() throws Exception {
+        status.set(Fixtures.attached(Fixtures.tiers()).withStats(Fixtures.stats()));
+        JsonNode stats = ApiJson.MAPPER.readTree(get("/status").body()).get("stats");
+        assertThat(stats.get("available").booleanValue()).isTrue();
+        assertThat(stats.get("why").isNull()).isTrue();
+        assertThat(stats.get("sampledAt").stringValue()).isEqualTo("2026-11-27T10:15:28Z");
+        assertThat(stats.get("intervalSeconds").doubleValue()).isEqualTo(5.0);
+        JsonNode critical = stats.get("tiers").get(0);
+        assertThat(critical.get("name").stringValue()).isEqualTo("critical");
+        assertThat(critical.get("runtimeSeconds").doubleValue()).isEqualTo(12.5);
+        assertThat(critical.get("cpus").doubleValue()).isEqualTo(1.25);
+        assertThat(critical.get("dispatched").longValue()).isEqualTo(110);
+        assertThat(critical.get("direct").longValue()).isEqualTo(80);
+        assertThat(critical.get("preempts").longValue()).isEqualTo(7);
+        assertThat(critical.get("wakeups").longValue()).isEqualTo(100);
+        assertThat(critical.get("wakeP50Micros").longValue()).isEqualTo(8);
+        assertThat(critical.get("wakeP99Micros").longValue()).isEqualTo(1024);
+        assertThat(critical.get("wakeBuckets").size()).isEqualTo(24);
+        JsonNode background = stats.get("tiers").get(1);
+        assertThat(background.get("throttled").longValue()).isEqualTo(42);
+        assertThat(background.get("wakeP99Micros").isNull()).isTrue();
+        assertThat(stats.get("system").get("name").stringValue()).isEqualTo("(system)");
+        assertThat(stats.get("system").get("cpus").doubleValue()).isEqualTo(0.01);
+
+        // A dry run: no counters, and the reason in their place.
+        var dry = Fixtures.notReady().withStats(AgentStatus.SchedulerStats.unavailable("dry run: no scheduler is loaded, so nothing is counted"));
+        status.set(dry);
+        JsonNode none = ApiJson.MAPPER.readTree(get("/status").body()).get("stats");
+        assertThat(none.get("available").booleanValue()).isFalse();
+        assertThat(none.get("why").stringValue()).startsWith("dry run:");
+        assertThat(none.get("tiers").size()).isZero();
+        assertThat(none.get("system").isNull()).isTrue();
+    }
+
+    @Test
+    void metricsExposeTheSchedulersCountersAndWakeLatencyHistogram() throws Exception {
+        status.set(Fixtures.attached(Fixtures.tiers()).withStats(Fixtures.stats()));
+        String m = get("/metrics").body();
+        assertThat(m).contains(
+                "# TYPE temper_tier_runtime_seconds_total counter",
+                "temper_tier_runtime_seconds_total{tier=\"critical\"} 12.5",
+                "temper_tier_runtime_seconds_total{tier=\"(system)\"} 2.0",
+                "temper_tier_throttled_total{tier=\"background\"} 42.0",
+                "temper_tier_dispatched_total{tier=\"critical\"} 110.0",
+                "temper_tier_wakeups_total{tier=\"critical\"} 100.0",
+                "# TYPE temper_tier_wake_latency_seconds histogram",
+                // cumulative: 90 below 8 us, 99 below 1.024 ms, all 100 with the one beyond 4.19 s
+                "temper_tier_wake_latency_seconds_bucket{tier=\"critical\",le=\"4.0E-6\"} 0",
+                "temper_tier_wake_latency_seconds_bucket{tier=\"critical\",le=\"8.0E-6\"} 90",
+                "temper_tier_wake_latency_seconds_bucket{tier=\"critical\",le=\"0.001024\"} 99",
+                "temper_tier_wake_latency_seconds_bucket{tier=\"critical\",le=\"4.194304\"} 99",
+                "temper_tier_wake_latency_seconds_bucket{tier=\"critical\",le=\"+Inf\"} 100",
+                "temper_tier_wake_latency_seconds_count{tier=\"critical\"} 100",
+                "temper_tier_wake_latency_seconds_sum{tier=\"critical\"} 4.5",
+                "temper_tier_wake_latency_seconds_count{tier=\"(system)\"} 0");
+        assertThat(m.lines().filter(l -> l.startsWith("temper_tier_wake_latency_seconds_bucket{tier=\"critical\"")).count())
+                .as("23 bounded buckets and +Inf").isEqualTo(24);
+
+        // Counters gone (safe mode, dry run): the series go with them, nothing stale stays.
+        status.set(Fixtures.safeMode().withStats(AgentStatus.SchedulerStats.unavailable("no scheduler loaded (DETACHED)")));
+        String after = get("/metrics").body();
+        assertThat(after).doesNotContain("temper_tier_runtime_seconds_total{", "temper_tier_wake_latency_seconds_bucket{");
+        // and come back with them
+        status.set(Fixtures.attached(Fixtures.tiers()).withStats(Fixtures.stats()));
+        assertThat(get("/metrics").body()).contains("temper_tier_runtime_seconds_total{tier=\"critical\"} 12.5");
     }
 
     @Test

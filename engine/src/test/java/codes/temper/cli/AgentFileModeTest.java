@@ -91,6 +91,13 @@ class AgentFileModeTest {
         // The same 29 placements as `temper plan` on these files, each by its cgroup's inode.
         assertThat(dryRun().applied().podTiers()).hasSize(29);
         assertThat(st.tiers()).extracting(AgentStatus.Tier::pods).containsExactly(10, 4, 7, 2, 6);
+        // The config entry: the pods root's inode and the default policy's default tier (normal).
+        long podsRoot = ((Number) Files.getAttribute(cg.resolve("kubepods.slice"), "unix:ino")).longValue();
+        assertThat(dryRun().applied().node()).isEqualTo(new codes.temper.sched.NodeConfig(podsRoot, 2));
+        assertThat(dryRun().applied().pods().values()).allSatisfy(p -> assertThat(p.weight()).isBetween(1, 10_000));
+        // A dry run counts nothing, and the status says so instead of showing zeros.
+        assertThat(agent.status().stats().available()).isFalse();
+        assertThat(agent.status().stats().why()).startsWith("dry run: no scheduler is loaded");
 
         Files.createFile(safe);
         st = await(agent, s -> s.mode().equals("safe-mode"), "safe mode from the file");
@@ -125,6 +132,8 @@ class AgentFileModeTest {
         start(pods, node, null, cg, null); // no --cgroup-driver: detected
         await(agent, s -> s.mode().equals("attach") && s.ready(), "attach");
         await(agent, s -> dryRun().applied().podTiers().size() == 29, "all 29 pods found under kubepods/");
+        assertThat(dryRun().applied().node().podsCgroupId())
+                .isEqualTo(((Number) Files.getAttribute(cg.resolve("kubepods"), "unix:ino")).longValue());
     }
 
     @Test
@@ -133,8 +142,13 @@ class AgentFileModeTest {
         AgentStatus st = await(agent, s -> s.mode().equals("attach") && s.ready(), "attach");
         assertThat(dryRun().applied().podTiers()).isEmpty();
         assertThat(st.reasons()).anyMatch(r -> r.contains("29 pod(s) without a cgroup yet"));
+        // No kubepods.slice either: the scheduler is told 0, and the status says what that means.
+        assertThat(st.reasons()).anyMatch(r -> r.startsWith("pods root cgroup kubepods.slice not found under " + cg));
+        assertThat(dryRun().applied().node().podsCgroupId()).isZero();
         makeCgroups(pods, cg);
         await(agent, s -> dryRun().applied().podTiers().size() == 29, "retry found the cgroups");
+        assertThat(dryRun().applied().node().podsCgroupId()).isPositive();
+        await(agent, s -> s.reasons().stream().noneMatch(r -> r.startsWith("pods root cgroup")), "the pods root reason gone");
     }
 
     @Test

@@ -155,7 +155,7 @@ class CliTest {
         Map<String, JsonNode> a = assignmentsByName(p);
         assertThat(a).containsOnlyKeys("default/batch", "default/web", "kube-system/kube-proxy-x7k2p");
         for (JsonNode x : a.values()) {
-            for (String key : List.of("namespace", "name", "uid", "qosClass", "priority", "tier", "rule", "cgroup")) {
+            for (String key : List.of("namespace", "name", "uid", "qosClass", "priority", "tier", "rule", "cgroup", "weight")) {
                 assertThat(x.has(key)).as("assignment key %s", key).isTrue();
             }
         }
@@ -164,6 +164,8 @@ class CliTest {
         assertThat(proxy.get("qosClass").asString()).isEqualTo("Burstable");
         assertThat(proxy.get("priority").asLong()).isEqualTo(2_000_001_000L);
         assertThat(proxy.get("tier").asString()).isEqualTo("critical");
+        assertThat(proxy.get("cpuRequestMillis").asLong()).isEqualTo(100);
+        assertThat(proxy.get("weight").asInt()).as("kubelet's cpu.weight for 100m").isEqualTo(4);
         assertThat(proxy.get("rule").asString()).isNotBlank();
         assertThat(proxy.get("cgroup").asString()).isEqualTo(
                 "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod11111111_2222_3333_4444_555555555555.slice");
@@ -172,11 +174,13 @@ class CliTest {
         assertThat(web.get("qosClass").asString()).isEqualTo("Guaranteed");
         assertThat(web.get("priority").asLong()).isEqualTo(0);
         assertThat(web.get("tier").asString()).isEqualTo("normal");
+        assertThat(web.get("weight").asInt()).as("kubelet's cpu.weight for 1 CPU").isEqualTo(39);
         assertThat(web.get("cgroup").asString()).isEqualTo("kubepods.slice/kubepods-podaaaaaaaa_0000_0000_0000_000000000001.slice");
 
         JsonNode batch = a.get("default/batch");
         assertThat(batch.get("qosClass").asString()).isEqualTo("BestEffort");
         assertThat(batch.get("tier").asString()).isEqualTo("background");
+        assertThat(batch.get("weight").asInt()).as("no request: the minimum").isEqualTo(1);
         assertThat(batch.get("cgroup").asString()).isEqualTo(
                 "kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-podbbbbbbbb_0000_0000_0000_000000000002.slice");
     }

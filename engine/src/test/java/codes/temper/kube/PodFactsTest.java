@@ -288,6 +288,83 @@ class PodFactsTest {
         }
     }
 
+    // ---------------------------------------------------------------- effective CPU request (cpu.weight)
+
+    @Nested
+    class CpuRequest {
+        @Test
+        void sumOfAppContainersAndNoneIsZero() {
+            assertThat(PodFacts.cpuRequestMillis(spec(List.of(), List.of(c("a", "cpu=250m", null), c("b", "cpu=1", null)))))
+                    .isEqualTo(1250);
+            assertThat(PodFacts.cpuRequestMillis(spec(List.of(), List.of(bare("a"))))).isZero();
+            assertThat(PodFacts.cpuRequestMillis(spec(List.of(), List.of(c("a", "memory=1Gi", null), c("b", "cpu=100m", null)))))
+                    .as("a container without a cpu request adds nothing").isEqualTo(100);
+        }
+
+        @Test
+        void aLimitWithoutARequestRequestsTheLimit() {
+            // The API server defaults requests to limits; a pod read from a file may predate that.
+            assertThat(PodFacts.cpuRequestMillis(spec(List.of(), List.of(c("a", null, "cpu=2"), c("b", "cpu=100m", "cpu=1")))))
+                    .isEqualTo(2100);
+        }
+
+        @Test
+        void regularInitContainerLargerThanTheAppWins() {
+            PodSpec s = spec(List.of(c("migrate", "cpu=3", null)), List.of(c("app", "cpu=500m", null)));
+            assertThat(PodFacts.cpuRequestMillis(s)).isEqualTo(3000);
+            PodSpec smaller = spec(List.of(c("migrate", "cpu=100m", null)), List.of(c("app", "cpu=500m", null)));
+            assertThat(PodFacts.cpuRequestMillis(smaller)).isEqualTo(500);
+        }
+
+        @Test
+        void sidecarsAddToTheAppAndToInitContainersStartedAfterThem() {
+            PodSpec s = spec(List.of(sidecar("proxy", "cpu=200m", null)), List.of(c("app", "cpu=1", null)));
+            assertThat(PodFacts.cpuRequestMillis(s)).isEqualTo(1200);
+            PodSpec before = spec(List.of(sidecar("proxy", "cpu=500m", null), c("migrate", "cpu=2", null)),
+                                  List.of(c("app", "cpu=1", null)));
+            assertThat(PodFacts.cpuRequestMillis(before)).isEqualTo(2500);
+            PodSpec after = spec(List.of(c("migrate", "cpu=2", null), sidecar("proxy", "cpu=500m", null)),
+                                 List.of(c("app", "cpu=1", null)));
+            assertThat(PodFacts.cpuRequestMillis(after)).isEqualTo(2000);
+        }
+
+        @Test
+        void podLevelRequestWinsAndOverheadIsAdded() {
+            PodSpec podLevel = new PodSpecBuilder(spec(List.of(), List.of(c("a", "cpu=1", null), c("b", "cpu=1", null))))
+                    .withResources(res("cpu=500m", null)).build();
+            assertThat(PodFacts.cpuRequestMillis(podLevel)).isEqualTo(500);
+            PodSpec withOverhead = new PodSpecBuilder(spec(List.of(), List.of(c("a", "cpu=1", null))))
+                    .withOverhead(Map.of("cpu", new Quantity("250m"))).build();
+            assertThat(PodFacts.cpuRequestMillis(withOverhead)).isEqualTo(1250);
+            PodSpec both = new PodSpecBuilder(podLevel).withOverhead(Map.of("cpu", new Quantity("100m"))).build();
+            assertThat(PodFacts.cpuRequestMillis(both)).isEqualTo(600);
+        }
+
+        @Test
+        void theFactCarriesIt() {
+            assertThat(PodFacts.of(pod(c("app", "cpu=100m", null), c("log", "cpu=150m", null)), CgroupDriver.SYSTEMD).cpuRequestMillis())
+                    .isEqualTo(250);
+        }
+    }
+
+    @Test
+    void weightIsKubeletsCpuWeight() {
+        // shares = max(2, m * 1024 / 1000); weight = 1 + (shares - 2) * 9999 / 262142
+        assertThat(CpuWeight.ofRequestMillis(0)).isEqualTo(1);
+        assertThat(CpuWeight.ofRequestMillis(-1)).isEqualTo(1);
+        assertThat(CpuWeight.ofRequestMillis(1)).as("1m: shares 1 -> the minimum 2").isEqualTo(1);
+        assertThat(CpuWeight.ofRequestMillis(100)).isEqualTo(4);
+        assertThat(CpuWeight.ofRequestMillis(250)).isEqualTo(10);
+        assertThat(CpuWeight.ofRequestMillis(500)).isEqualTo(20);
+        assertThat(CpuWeight.ofRequestMillis(1000)).isEqualTo(39);
+        assertThat(CpuWeight.ofRequestMillis(4000)).isEqualTo(157);
+        assertThat(CpuWeight.ofRequestMillis(256_000)).as("shares 262144, the maximum").isEqualTo(10_000);
+        assertThat(CpuWeight.ofRequestMillis(1_000_000)).isEqualTo(10_000);
+        assertThat(CpuWeight.ofRequestMillis(Long.MAX_VALUE)).isEqualTo(10_000);
+        assertThat(CpuWeight.shares(0)).isEqualTo(2);
+        assertThat(CpuWeight.shares(1000)).isEqualTo(1024);
+    }
+
     // ---------------------------------------------------------------- the fact and its cgroup
 
     @Test
@@ -349,7 +426,7 @@ class PodFactsTest {
                 .build();
         PodFact f = PodFacts.of(p, CgroupDriver.SYSTEMD);
         assertThat(f).isEqualTo(new PodFact(UID, "payments", "api-7d9f-k2x9m", "node-a", "Running", QosClass.Burstable,
-                100000, true, "high-priority", "low", 1000,
+                100000, true, "high-priority", "low", 1000, 500,
                 "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod3f2b8c1e_7a4d_4e9b_b1c6_5d8e2f0a9c47.slice",
                 true));
         assertThat(f.key()).isEqualTo("payments/api-7d9f-k2x9m");

@@ -91,33 +91,33 @@ class RulesTest {
 
     /** A running pod on node-a with no tier label and no CPU limit; pc null means no PriorityClass. */
     private static PodFact pod(String name, QosClass qos, long priority, String pc) {
-        return new PodFact("uid-" + name, "ns", name, "node-a", "Running", qos, priority, pc != null, pc, null, -1,
+        return new PodFact("uid-" + name, "ns", name, "node-a", "Running", qos, priority, pc != null, pc, null, -1, 0,
                 "cgroup/" + name, false);
     }
 
     private static PodFact labelled(PodFact p, String tier) {
         return new PodFact(p.uid(), p.namespace(), p.name(), p.nodeName(), p.phase(), p.qosClass(), p.priority(),
-                p.hasPriorityClass(), p.priorityClassName(), tier, p.cpuLimitMillis(), p.cgroup(), p.terminating());
+                p.hasPriorityClass(), p.priorityClassName(), tier, p.cpuLimitMillis(), p.cpuRequestMillis(), p.cgroup(), p.terminating());
     }
 
     private static PodFact phase(PodFact p, String phase) {
         return new PodFact(p.uid(), p.namespace(), p.name(), p.nodeName(), phase, p.qosClass(), p.priority(),
-                p.hasPriorityClass(), p.priorityClassName(), p.tierLabel(), p.cpuLimitMillis(), p.cgroup(), p.terminating());
+                p.hasPriorityClass(), p.priorityClassName(), p.tierLabel(), p.cpuLimitMillis(), p.cpuRequestMillis(), p.cgroup(), p.terminating());
     }
 
     private static PodFact onNode(PodFact p, String nodeName) {
         return new PodFact(p.uid(), p.namespace(), p.name(), nodeName, p.phase(), p.qosClass(), p.priority(),
-                p.hasPriorityClass(), p.priorityClassName(), p.tierLabel(), p.cpuLimitMillis(), p.cgroup(), p.terminating());
+                p.hasPriorityClass(), p.priorityClassName(), p.tierLabel(), p.cpuLimitMillis(), p.cpuRequestMillis(), p.cgroup(), p.terminating());
     }
 
     private static PodFact limit(PodFact p, long cpuLimitMillis) {
         return new PodFact(p.uid(), p.namespace(), p.name(), p.nodeName(), p.phase(), p.qosClass(), p.priority(),
-                p.hasPriorityClass(), p.priorityClassName(), p.tierLabel(), cpuLimitMillis, p.cgroup(), p.terminating());
+                p.hasPriorityClass(), p.priorityClassName(), p.tierLabel(), cpuLimitMillis, p.cpuRequestMillis(), p.cgroup(), p.terminating());
     }
 
     private static PodFact terminating(PodFact p) {
         return new PodFact(p.uid(), p.namespace(), p.name(), p.nodeName(), p.phase(), p.qosClass(), p.priority(),
-                p.hasPriorityClass(), p.priorityClassName(), p.tierLabel(), p.cpuLimitMillis(), p.cgroup(), true);
+                p.hasPriorityClass(), p.priorityClassName(), p.tierLabel(), p.cpuLimitMillis(), p.cpuRequestMillis(), p.cgroup(), true);
     }
 
     /** One evaluation, with the rules that fired in it (also recorded class-wide). */

@@ -54,12 +54,38 @@ class BpfSchedulerHostTest {
                 .hasMessageContaining("ENOENT");
     }
 
+    /**
+     * The object's maps against the agent's codecs (bpf/temper.h), by the sizes libbpf read from
+     * the object's BTF, and the new maps (config, cpu_llc) present. An object built from a
+     * temper.bpf.c that predates the header's contract is reported as a skip naming each map that
+     * differs (the agent refuses to load it: see the next test), never silently passed.
+     */
+    @Test
+    void theObjectsMapsMatchTheAgentsLayouts() throws Exception {
+        assumeTrue(BpfScheduler.libbpfAvailable() && Files.exists(OBJECT), "libbpf.so.1 and bpf/.build/temper.bpf.o needed");
+        try (BpfScheduler s = BpfScheduler.open(OBJECT)) {
+            var mismatches = s.contractMismatches();
+            assumeTrue(mismatches.isEmpty(), () -> "SKIPPED, CONTRACT MISMATCH: " + OBJECT + " was built from a temper.bpf.c older than"
+                    + " bpf/temper.h (" + String.join("; ", mismatches) + "); the agent refuses to load it");
+            for (String map : new String[] {"node_config", "cpu_llc"}) assertThat(s.hasMap(map)).as(map).isTrue();
+            assertThat(mismatches).isEmpty();
+        }
+    }
+
     @Test
     void loadingWithoutSchedExtFailsCleanly() throws Exception {
         assumeTrue(BpfScheduler.libbpfAvailable() && Files.exists(OBJECT), "libbpf.so.1 and bpf/.build/temper.bpf.o needed");
         assumeTrue(!Files.exists(Path.of("/sys/kernel/sched_ext")), "this host has sched_ext; the lab covers loading");
         try (BpfScheduler s = BpfScheduler.open(OBJECT)) {
-            assertThatThrownBy(s::load).isInstanceOf(BpfException.class).hasMessageStartingWith("bpf_object__load failed: errno ");
+            var mismatches = s.contractMismatches();
+            if (mismatches.isEmpty()) {
+                assertThatThrownBy(s::load).isInstanceOf(BpfException.class).hasMessageStartingWith("bpf_object__load failed: errno ");
+            } else {
+                // An object of another contract is refused before the kernel sees it, saying why.
+                assertThatThrownBy(s::load).isInstanceOf(BpfException.class)
+                        .hasMessageStartingWith("checking the object's maps against the agent's bpf/temper.h (")
+                        .hasMessageContaining(mismatches.getFirst());
+            }
             assertThat(s.attached()).isFalse();
         }
     }

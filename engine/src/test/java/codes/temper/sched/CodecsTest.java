@@ -14,9 +14,15 @@ class CodecsTest {
 
     @Test
     void layoutsMatchTheCStructs() {
-        // sizeof in C (x86_64): temper_tier 4+4+8+8, temper_tier_stats 4*8, temper_exit 8+8+128+512
+        // sizeof in C (x86_64): temper_tier 4+4+8+8, temper_pod 4+4+8, temper_config 8+4+4,
+        // temper_tier_stats 8*8 + 24*8, temper_exit 8+8+128+512
         assertThat(TierConfig.LAYOUT.byteSize()).isEqualTo(24);
-        assertThat(TierStats.LAYOUT.byteSize()).isEqualTo(32);
+        assertThat(PodConfig.LAYOUT.byteSize()).isEqualTo(16);
+        assertThat(NodeConfig.LAYOUT.byteSize()).isEqualTo(16);
+        assertThat(TierStats.LAYOUT.byteSize()).isEqualTo(256);
+        assertThat(TierStats.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("wake_ns"))).isEqualTo(56);
+        assertThat(TierStats.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("wake_hist"))).isEqualTo(64);
+        assertThat(NodeConfig.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("flags"))).isEqualTo(12);
         assertThat(ExitInfo.LAYOUT.byteSize()).isEqualTo(656);
         assertThat(TierConfig.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("slice_ns"))).isEqualTo(8);
         assertThat(ExitInfo.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("msg"))).isEqualTo(144);
@@ -44,16 +50,90 @@ class CodecsTest {
     }
 
     @Test
-    void perCpuStatsAreSummed() {
+    void podEntryIsTierThenWeightThenCeilingAndBatchesLieBackToBack() {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment s = a.allocate(32 * 3, 8);
-            long[][] perCpu = {{100, 1, 2, 0}, {250, 3, 3, 1}, {0, 0, 0, 7}};
-            for (int cpu = 0; cpu < 3; cpu++) {
-                for (int f = 0; f < 4; f++) s.set(ValueLayout.JAVA_LONG, cpu * 32L + f * 8L, perCpu[cpu][f]);
-            }
-            assertThat(TierStats.sumPerCpu(s, 3)).isEqualTo(new TierStats(350, 4, 5, 8));
-            assertThat(TierStats.sumPerCpu(s, 2)).isEqualTo(new TierStats(350, 4, 5, 1));
+            MemorySegment s = a.allocate(PodConfig.LAYOUT, 2);
+            new PodConfig(2, 39, 500).encode(s, 0);
+            new PodConfig(4, 10_000).encode(s, PodConfig.LAYOUT.byteSize());
+            assertThat(s.get(ValueLayout.JAVA_INT, 0)).as("the tier index first, as bpftool recipes read it").isEqualTo(2);
+            assertThat(s.get(ValueLayout.JAVA_INT, 4)).isEqualTo(39);
+            assertThat(s.get(ValueLayout.JAVA_LONG, 8)).isEqualTo(500L);
+            assertThat(s.get(ValueLayout.JAVA_INT, 16)).isEqualTo(4);
+            assertThat(s.get(ValueLayout.JAVA_INT, 20)).isEqualTo(10_000);
+            assertThat(s.get(ValueLayout.JAVA_LONG, 24)).as("no ceiling of its own").isZero();
+            assertThat(PodConfig.decode(s, 0)).isEqualTo(new PodConfig(2, 39, 500));
+            assertThat(PodConfig.decode(s, 16)).isEqualTo(new PodConfig(4, 10_000));
         }
+    }
+
+    @Test
+    void configCarriesThePodsRootAndTheDefaultTierFlag() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(NodeConfig.LAYOUT);
+            new NodeConfig(0x1_0000_2a2bL, 2).encode(s);
+            assertThat(s.get(ValueLayout.JAVA_LONG, 0)).isEqualTo(0x1_0000_2a2bL);
+            assertThat(s.get(ValueLayout.JAVA_INT, 8)).isEqualTo(2);
+            assertThat(s.get(ValueLayout.JAVA_INT, 12)).isEqualTo(NodeConfig.DEFAULT_TIER);
+            assertThat(NodeConfig.decode(s)).isEqualTo(new NodeConfig(0x1_0000_2a2bL, 2));
+
+            // Without a default tier the flag is clear and the field zero: the scheduler picks.
+            new NodeConfig(77, -1).encode(s);
+            assertThat(s.get(ValueLayout.JAVA_INT, 8)).isZero();
+            assertThat(s.get(ValueLayout.JAVA_INT, 12)).isZero();
+            assertThat(NodeConfig.decode(s)).isEqualTo(new NodeConfig(77, -1));
+            // A default tier 0 (critical) is told apart from "none" by the flag alone.
+            new NodeConfig(77, 0).encode(s);
+            assertThat(s.get(ValueLayout.JAVA_INT, 12)).isEqualTo(NodeConfig.DEFAULT_TIER);
+            assertThat(NodeConfig.decode(a.allocate(NodeConfig.LAYOUT))).isEqualTo(NodeConfig.NONE);
+        }
+    }
+
+    @Test
+    void perCpuStatsAreSummedFieldByFieldIncludingTheHistogram() {
+        int fields = 8 + TierStats.LAT_BUCKETS;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(TierStats.LAYOUT.byteSize() * 3, 8);
+            // cpu c, field f holds (c + 1) * 1000 + f: every field distinct, so a shifted offset shows
+            for (int cpu = 0; cpu < 3; cpu++) {
+                for (int f = 0; f < fields; f++) s.set(ValueLayout.JAVA_LONG, cpu * 256L + f * 8L, (cpu + 1) * 1000L + f);
+            }
+            TierStats sum = TierStats.sumPerCpu(s, 3);
+            assertThat(sum.runtimeNs()).isEqualTo(6000);
+            assertThat(sum.enqueued()).isEqualTo(6003);
+            assertThat(sum.dispatched()).isEqualTo(6006);
+            assertThat(sum.throttled()).isEqualTo(6009);
+            assertThat(sum.direct()).isEqualTo(6012);
+            assertThat(sum.preempts()).isEqualTo(6015);
+            assertThat(sum.wakeups()).isEqualTo(6018);
+            assertThat(sum.wakeNs()).isEqualTo(6021);
+            for (int i = 0; i < TierStats.LAT_BUCKETS; i++) assertThat(sum.bucket(i)).as("bucket %d", i).isEqualTo(6000 + 3L * (8 + i));
+            assertThat(TierStats.sumPerCpu(s, 1).runtimeNs()).isEqualTo(1000);
+            assertThat(TierStats.sumPerCpu(s, 1).bucket(23)).isEqualTo(1031);
+            assertThat(TierStats.sumPerCpu(s, 2).plus(TierStats.sumPerCpu(s.asSlice(512), 1))).isEqualTo(sum);
+        }
+    }
+
+    @Test
+    void wakeQuantilesAreTheUpperBoundOfTheirBucket() {
+        long[] hist = new long[TierStats.LAT_BUCKETS];
+        assertThat(TierStats.quantileMicros(hist, 0.5)).isEmpty();
+        hist[3] = 50;  // 4..8 us
+        hist[6] = 49;  // 32..64 us
+        hist[12] = 1;  // 2..4 ms
+        assertThat(TierStats.quantileMicros(hist, 0.5)).hasValue(8);
+        assertThat(TierStats.quantileMicros(hist, 0.51)).hasValue(64);
+        assertThat(TierStats.quantileMicros(hist, 0.99)).hasValue(64);
+        assertThat(TierStats.quantileMicros(hist, 1.0)).hasValue(4096);
+        hist[23] = 100; // beyond 2^22 us: no upper bound, the estimate is the lower one
+        assertThat(TierStats.quantileMicros(hist, 0.99)).hasValue(1L << 22);
+        TierStats t = new TierStats(0, 0, 0, 0, 0, 0, 200, 0, hist);
+        assertThat(t.wakeQuantileMicros(0.5)).as("the 100th of 200").hasValue(4096);
+        assertThat(TierStats.bucketUpperMicros(0)).isEqualTo(1);
+        assertThat(TierStats.bucketUpperMicros(22)).isEqualTo(1L << 22);
+        assertThat(TierStats.bucketUpperMicros(23)).isEqualTo(Long.MAX_VALUE);
+        assertThatThrownBy(() -> TierStats.quantileMicros(hist, 0)).isInstanceOf(IllegalArgumentException.class);
+        hist[0] = 1_000_000; // the record keeps its own copy
+        assertThat(t.bucket(0)).isZero();
     }
 
     @Test

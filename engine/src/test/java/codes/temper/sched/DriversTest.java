@@ -14,16 +14,58 @@ class DriversTest {
     static final TierConfig BACKGROUND = new TierConfig(2, true, false, 5_000_000, 2000);
 
     static SchedulerConfig config(Map<Long, Integer> pods, TierConfig... tiers) {
-        return new SchedulerConfig(List.of(tiers), pods);
+        return SchedulerConfig.unweighted(List.of(tiers), pods);
+    }
+
+    static Map<Long, PodConfig> weighted(Map<Long, Integer> pods) {
+        Map<Long, PodConfig> m = new java.util.HashMap<>();
+        pods.forEach((id, tier) -> m.put(id, new PodConfig(tier, SchedulerConfig.DEFAULT_WEIGHT)));
+        return m;
     }
 
     @Test
     void fromNothingEveryTierAndPodIsWritten() {
         ConfigDiff d = ConfigDiff.between(SchedulerConfig.EMPTY, config(Map.of(10L, 0, 11L, 2), CRITICAL, NORMAL, BACKGROUND));
         assertThat(d.tiers()).containsOnlyKeys(0, 1, 2);
-        assertThat(d.upsert()).containsExactlyInAnyOrderEntriesOf(Map.of(10L, 0, 11L, 2));
+        assertThat(d.upsert()).containsExactlyInAnyOrderEntriesOf(weighted(Map.of(10L, 0, 11L, 2)));
         assertThat(d.remove()).isEmpty();
+        assertThat(d.node()).as("the default config is what a fresh load holds").isEmpty();
         assertThat(d.writes()).isEqualTo(5);
+    }
+
+    @Test
+    void aWeightChangeIsAWriteOfThatPodOnly() {
+        SchedulerConfig before = new SchedulerConfig(List.of(CRITICAL, NORMAL), Map.of(10L, new PodConfig(1, 4), 11L, new PodConfig(1, 39)),
+                NodeConfig.NONE);
+        SchedulerConfig after = new SchedulerConfig(List.of(CRITICAL, NORMAL), Map.of(10L, new PodConfig(1, 10), 11L, new PodConfig(1, 39)),
+                NodeConfig.NONE);
+        ConfigDiff d = ConfigDiff.between(before, after);
+        assertThat(d.upsert()).containsExactly(Map.entry(10L, new PodConfig(1, 10)));
+        assertThat(d.tiers()).isEmpty();
+        assertThat(d.remove()).isEmpty();
+        assertThat(d.writes()).isEqualTo(1);
+    }
+
+    @Test
+    void theConfigIsWrittenWhenItChangesAndOnlyThen() {
+        NodeConfig node = new NodeConfig(4242, 1);
+        SchedulerConfig first = new SchedulerConfig(List.of(CRITICAL, NORMAL), Map.of(), node);
+        ConfigDiff fresh = ConfigDiff.between(SchedulerConfig.EMPTY, first);
+        assertThat(fresh.node()).contains(node);
+        assertThat(fresh.writes()).isEqualTo(3);
+        assertThat(ConfigDiff.between(first, first).isEmpty()).isTrue();
+        SchedulerConfig moved = new SchedulerConfig(List.of(CRITICAL, NORMAL), Map.of(), new NodeConfig(4242, 0));
+        assertThat(ConfigDiff.between(first, moved).node()).contains(new NodeConfig(4242, 0));
+        assertThat(ConfigDiff.between(first, moved).writes()).isEqualTo(1);
+    }
+
+    @Test
+    void configRefusesADefaultTierItDoesNotHaveAndBadWeights() {
+        assertThatThrownBy(() -> new SchedulerConfig(List.of(CRITICAL), Map.of(), new NodeConfig(1, 1)))
+                .hasMessageContaining("default tier 1 of 1");
+        assertThatThrownBy(() -> new PodConfig(0, 0)).hasMessageContaining("weight 0");
+        assertThatThrownBy(() -> new PodConfig(0, 10_001)).hasMessageContaining("weight 10001");
+        assertThat(new SchedulerConfig(List.of(CRITICAL), Map.of(), null).node()).isEqualTo(NodeConfig.NONE);
     }
 
     @Test
@@ -32,7 +74,7 @@ class DriversTest {
         SchedulerConfig after = config(Map.of(10L, 0, 11L, 2, 13L, 1), CRITICAL, NORMAL, BACKGROUND);
         ConfigDiff d = ConfigDiff.between(before, after);
         assertThat(d.tiers()).isEmpty();
-        assertThat(d.upsert()).containsExactlyInAnyOrderEntriesOf(Map.of(11L, 2, 13L, 1));
+        assertThat(d.upsert()).containsExactlyInAnyOrderEntriesOf(weighted(Map.of(11L, 2, 13L, 1)));
         assertThat(d.remove()).containsExactly(12L);
         assertThat(ConfigDiff.between(after, after).isEmpty()).isTrue();
     }
@@ -70,6 +112,7 @@ class DriversTest {
             assertThat(reengage.writes()).as("after safe mode everything is rewritten").isEqualTo(5);
             assertThat(d.history()).hasSize(3);
             assertThat(d.kernelState().present()).isFalse();
+            assertThat(d.stats()).as("a dry run counts nothing").isEmpty();
         }
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * and a faulty scheduler that the real kernel ejects.
  */
 class SchedulerSupervisorTest {
-    static final SchedulerConfig CONFIG = new SchedulerConfig(List.of(DriversTest.CRITICAL, DriversTest.NORMAL), Map.of(10L, 0, 11L, 1));
+    static final SchedulerConfig CONFIG = SchedulerConfig.unweighted(List.of(DriversTest.CRITICAL, DriversTest.NORMAL), Map.of(10L, 0, 11L, 1));
 
     /** A driver whose kernel the test controls. */
     static final class KernelStandIn implements SchedulerDriver {
@@ -127,7 +127,7 @@ class SchedulerSupervisorTest {
     void engageAttachesOnceAndThenOnlyWritesTheDifference() {
         assertThat(sup.engage(CONFIG)).isEqualTo(Phase.ATTACHED);
         assertThat(sup.status().lastApply()).get().satisfies(a -> assertThat(a.attached()).isTrue());
-        SchedulerConfig moved = new SchedulerConfig(CONFIG.tiers(), Map.of(10L, 1, 11L, 1));
+        SchedulerConfig moved = SchedulerConfig.unweighted(CONFIG.tiers(), Map.of(10L, 1, 11L, 1));
         assertThat(sup.engage(moved)).isEqualTo(Phase.ATTACHED);
         assertThat(sup.status().lastApply().orElseThrow().writes()).isEqualTo(1);
         assertThat(kernel.attaches).isEqualTo(1);
