@@ -25,6 +25,11 @@ base_needs=(
   /usr/bin/gpg                         gnupg                   # commits signed by the real gpg
   /usr/bin/chromium-headless-shell     chromium-headless-shell # the status dashboard's browser test
   /usr/bin/curl                        curl
+  # The trust stores, listed for themselves (a minimal root has neither; today other packages'
+  # Recommends bring them): the JDK 25's lib/security/cacerts links to /etc/ssl/certs/java/cacerts,
+  # without which Maven cannot fetch from Central over https; curl reads ca-certificates.crt.
+  /etc/ssl/certs/ca-certificates.crt   ca-certificates
+  /etc/ssl/certs/java/cacerts          ca-certificates-java
   /usr/bin/file                        file
   /usr/sbin/ip                         iproute2
   /usr/bin/ps                          procps
