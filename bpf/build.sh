@@ -13,7 +13,8 @@ ver=$("$clang" -dumpversion | cut -d. -f1)
 (( ver >= 16 )) || { echo "bpf/build.sh: $clang is clang $ver; sched_ext needs >= 16 (64-bit enum constants)" >&2; exit 1; }
 
 if [[ ! -s "$out/vmlinux.h" ]]; then
-  kernel="$("$here/fetch-kernel.sh")"
+  # vmlinux.h always comes from sid's kernel, whichever kernel a lab run boots.
+  kernel="$(TEMPER_KERNEL=sid "$here/fetch-kernel.sh")"
   bpftool btf dump file "$kernel/vmlinux" format c > "$out/vmlinux.h.tmp"
   mv "$out/vmlinux.h.tmp" "$out/vmlinux.h"
 fi

@@ -19,6 +19,7 @@ base_needs=(
   /usr/bin/cpio                        cpio
   /bin/busybox                         busybox-static          # the lab VM's userland
   /usr/bin/gcc                         gcc                     # the lab's workload programs
+  /usr/lib/x86_64-linux-gnu/libc.a     libc6-dev               # the workloads are linked -static
   /usr/bin/hackbench                   rt-tests                # the lab's messaging benchmark
   /usr/sbin/sshd                       openssh-server          # a real ssh remote for the Git source tests
   /usr/bin/ssh-keygen                  openssh-client
