@@ -39,6 +39,12 @@ import java.util.function.Predicate;
  * elsewhere, so it is exposed by a collector on the registry's Prometheus side. Counters run from
  * the scheduler's load and start again at zero after a re-attach, as Prometheus counter resets do.
  * The series of a tier exist while the scheduler's counters are available (not in a dry run).
+ *
+ * <p>cpu.max: {@code temper_cpu_max_mechanism{mechanism}} is 1 for the mechanism that holds cgroup
+ * cpu.max on the node now (scheduler-cgroup, scheduler-pod-ceilings, kernel-cfs, dry-run), and
+ * {@code temper_tier_pod_throttled_total{tier}} counts, per tier, the times its pods were held
+ * back by their own CPU limit. Per pod it would be unbounded in cardinality on big nodes: the top
+ * pods are in {@code GET /status} only.
  */
 final class StatusMetrics implements AutoCloseable {
 
@@ -72,6 +78,12 @@ final class StatusMetrics implements AutoCloseable {
         meters.add(Gauge.builder("temper.scheduler.attached", current,
                         r -> is(r, s -> s.scheduler() != null && ATTACHED.equals(s.scheduler().phase())))
                 .description("1 while the sched_ext scheduler is attached").strongReference(true).register(registry));
+        for (String m : AgentStatus.CpuMax.MECHANISMS) {
+            meters.add(Gauge.builder("temper.cpu.max.mechanism", current,
+                            r -> is(r, st -> st.scheduler() != null && st.scheduler().cpuMax() != null && m.equals(st.scheduler().cpuMax().mechanism())))
+                    .description("1 for the mechanism holding cgroup cpu.max on the node now, 0 for the others")
+                    .tag("mechanism", m).strongReference(true).register(registry));
+        }
         tierPods = MultiGauge.builder("temper.tier.pods").description("pods placed in each tier").register(registry);
         tierCeiling = MultiGauge.builder("temper.tier.ceiling.cpus")
                 .description("the tier's CPU ceiling in CPUs").register(registry);
@@ -108,6 +120,9 @@ final class StatusMetrics implements AutoCloseable {
                 tierCounter("temper.tier.throttled", null, "times the tier was found at its ceiling with work queued",
                         tier, t -> t.throttled()),
                 tierCounter("temper.tier.dispatched", null, "tasks moved from the tier's queues to a CPU", tier, t -> t.dispatched()),
+                FunctionCounter.builder("temper.tier.pod.throttled", current, r -> podThrottled(r.get(), tier))
+                        .description("times the tier's pods were held back for their next period by their own CPU limit (cpu.max or pod ceiling)")
+                        .tag("tier", tier).register(registry),
                 tierCounter("temper.tier.wakeups", null, "wake-ups of the tier's tasks whose wake-to-run latency was recorded",
                         tier, t -> t.wakeups()));
     }
@@ -119,6 +134,12 @@ final class StatusMetrics implements AutoCloseable {
                     return s.stats().all().stream().filter(t -> t.name().equals(tier)).mapToDouble(value).findFirst().orElse(0);
                 })
                 .description(help).baseUnit(unit).tag("tier", tier).register(registry);
+    }
+
+    private static double podThrottled(AgentStatus s, String tier) {
+        if (s == null || s.stats().podThrottling() == null) return 0;
+        return s.stats().podThrottling().tiers().stream().filter(t -> t.tier().equals(tier))
+                .mapToLong(AgentStatus.TierThrottling::throttled).findFirst().orElse(0);
     }
 
     /** {@code temper_tier_wake_latency_seconds}: the scheduler's histogram, cumulative from its load. */

@@ -16,6 +16,7 @@ import codes.temper.reconcile.SafeModeFile;
 import codes.temper.reconcile.SafeModeSignals;
 import codes.temper.reconcile.World;
 import codes.temper.rules.NodeFact;
+import codes.temper.sched.CpuMaxProbe;
 import codes.temper.rules.RuleEngine;
 import codes.temper.sched.BpfObject;
 import codes.temper.sched.DriverChoice;
@@ -154,8 +155,15 @@ public final class Agent implements AutoCloseable {
         }
         CgroupIds cgroups = new CgroupIds(o.cgroupRoot());
         CgroupDriver driver = o.cgroupDriver() != null ? o.cgroupDriver() : detectCgroupDriver(o.cgroupRoot());
+        // The agent runs on its node: its own kernel's BTF says whether sched_ext passes cpu.max.
+        CpuMaxProbe.Result cpuMax = CpuMaxProbe.probe();
+        LOG.log(Level.INFO, "cpu.max: {0} ({1})", switch (cpuMax.answer()) {
+            case YES -> "this kernel passes cgroup cpu.max to the scheduler";
+            case NO -> "this kernel does not pass cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
+            case UNKNOWN -> "cannot tell whether this kernel passes cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
+        }, cpuMax.why());
         reconciler = new Reconciler(nodeName, world, policy, rules, driver, cgroups, supervisor, choice.why().orElse(null),
-                signals, o.pacing(), Clock.systemUTC(), metrics, this::statusChanged);
+                cpuMax, signals, o.pacing(), Clock.systemUTC(), metrics, this::statusChanged);
         self[0] = reconciler;
         safeModeFile = o.safeModeFile() == null ? null : new SafeModeFile(o.safeModeFile(), reconciler);
     }

@@ -38,7 +38,7 @@ public final class PolicyParser {
     private static final Set<String> MATCH = Set.of("priorityAtLeast", "priorityBelow", "qosClass", "noPriorityClass");
     private static final Set<String> CEILING = Set.of("cpus");
     private static final Set<String> NODE_POLICY_SPEC = Set.of("exclusions");
-    private static final Set<String> EXCLUSION = Set.of("name", "nodeSelector", "reason");
+    private static final Set<String> EXCLUSION = Set.of("name", "nodeSelector", "reason", "requires");
     private static final Set<String> SELECTOR = Set.of("matchLabels", "matchExpressions");
     private static final Set<String> REQUIREMENT = Set.of("key", "operator", "values");
 
@@ -287,8 +287,16 @@ public final class PolicyParser {
             if (reason != null && reason.isBlank()) r.problem(rn, path + ".reason", "must not be empty: the reason is shown to operators");
             Node sn = required(r, item, e, "nodeSelector", path + ".nodeSelector");
             LabelSelector sel = sn == null ? null : selector(r, sn, path + ".nodeSelector");
+            boolean requiresCpuMax = false;
+            if (e.containsKey("requires")) {
+                Node qn = e.get("requires").getValueNode();
+                String q = r.string(qn, path + ".requires");
+                if (Exclusion.CPU_MAX_ENFORCEMENT.equals(q)) requiresCpuMax = true;
+                else if (q != null) r.problem(qn, path + ".requires", "\"" + q + "\" is not a requirement; expected " + Exclusion.CPU_MAX_ENFORCEMENT
+                        + " (the exclusion then holds only where the kernel's sched_ext cannot enforce cpu.max)");
+            }
             if (r.problems().size() == before && name != null && policyName != null) {
-                out.add(new Found<>(new Exclusion(policyName, name, sel, reason), r.file(), nn));
+                out.add(new Found<>(new Exclusion(policyName, name, sel, reason, requiresCpuMax), r.file(), nn));
             }
         }
     }

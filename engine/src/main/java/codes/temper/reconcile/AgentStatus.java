@@ -49,9 +49,32 @@ public record AgentStatus(String node, String mode, String agentStatus, List<Str
      * @param phase       DETACHED | ATTACHED | BACKOFF | GAVE_UP
      * @param kernelState /sys/kernel/sched_ext/state, "absent" without sched_ext
      * @param lastFailure the last ejection or failed attach, with the kernel's exit reason, or null
+     * @param cpuMax      what holds cgroup cpu.max on the node now; null when not known
      */
     public record Scheduler(String driver, String dryRunWhy, String phase, String kernelState, String ops, long enableSeq,
-            String lastFailure, Instant retryAt) {
+            String lastFailure, Instant retryAt, CpuMax cpuMax) {
+        public Scheduler(String driver, String dryRunWhy, String phase, String kernelState, String ops, long enableSeq,
+                String lastFailure, Instant retryAt) {
+            this(driver, dryRunWhy, phase, kernelState, ops, enableSeq, lastFailure, retryAt, null);
+        }
+    }
+
+    /**
+     * Which mechanism holds cgroup cpu.max on the node (docs/CPU-LIMITS.md).
+     *
+     * @param mechanism  for scripts and the metric's label: scheduler-cgroup | scheduler-pod-ceilings |
+     *                   kernel-cfs | dry-run
+     * @param enforcedBy for people: "scheduler (cgroup cpu.max via cgroup_set_bandwidth)",
+     *                   "scheduler (pod ceilings from CPU limits)", "kernel CFS (scheduler not
+     *                   attached)", or a dry run's "kernel CFS (dry run: ...)"
+     * @param kernel     what is known of the kernel: whether its sched_ext passes cpu.max to the
+     *                   scheduler, and how that is known (probed, probe failed, inferred)
+     */
+    public record CpuMax(String mechanism, String enforcedBy, String kernel) {
+        /** The mechanisms' wire names. */
+        public static final String SCHEDULER_CGROUP = "scheduler-cgroup", SCHEDULER_POD_CEILINGS = "scheduler-pod-ceilings",
+                KERNEL_CFS = "kernel-cfs", DRY_RUN = "dry-run";
+        public static final List<String> MECHANISMS = List.of(SCHEDULER_CGROUP, SCHEDULER_POD_CEILINGS, KERNEL_CFS, DRY_RUN);
     }
 
     /**
@@ -81,15 +104,20 @@ public record AgentStatus(String node, String mode, String agentStatus, List<Str
      *                        when not available
      */
     public record SchedulerStats(boolean available, String why, Instant sampledAt, Double intervalSeconds, List<TierStat> tiers,
-            TierStat system) {
+            TierStat system, PodThrottling podThrottling) {
         public static final SchedulerStats NOT_SAMPLED = unavailable("not sampled yet");
 
         public SchedulerStats {
             tiers = List.copyOf(tiers);
         }
 
+        public SchedulerStats(boolean available, String why, Instant sampledAt, Double intervalSeconds, List<TierStat> tiers,
+                TierStat system) {
+            this(available, why, sampledAt, intervalSeconds, tiers, system, null);
+        }
+
         public static SchedulerStats unavailable(String why) {
-            return new SchedulerStats(false, why, null, null, List.of(), null);
+            return new SchedulerStats(false, why, null, null, List.of(), null, null);
         }
 
         /** The policy's tiers, then the system tier; empty when not available. */
@@ -133,5 +161,39 @@ public record AgentStatus(String node, String mode, String agentStatus, List<Str
         public TierStat {
             wakeBuckets = List.copyOf(wakeBuckets);
         }
+    }
+
+    /**
+     * Throttling of the pods' own CPU limits (the scheduler's {@code cgroup_bw} entries of the
+     * mapped pods' cgroups), counted from the scheduler's load. Only the top pods of each tier are
+     * named, so the status stays bounded on big nodes; the metrics carry the per-tier sums.
+     *
+     * @param total     times any pod was held back for its next period
+     * @param tiers     the policy's tiers, by rank, each with its sum and its top pods
+     * @param topPerTier how many pods each tier names at most
+     */
+    public record PodThrottling(long total, List<TierThrottling> tiers, int topPerTier) {
+        public PodThrottling {
+            tiers = List.copyOf(tiers);
+        }
+    }
+
+    /**
+     * @param limited   pods of the tier with a limit the scheduler enforces
+     * @param throttled their throttling, summed
+     * @param top       the most throttled (throttled > 0 only), most first
+     */
+    public record TierThrottling(String tier, int limited, long throttled, List<PodThrottled> top) {
+        public TierThrottling {
+            top = List.copyOf(top);
+        }
+    }
+
+    /**
+     * @param pod       namespace/name
+     * @param limitCpus the limit (quota / period) in CPUs
+     * @param source    "cpu.max" (the kernel's, 6.17+) or "pod ceiling" (from its CPU limits)
+     */
+    public record PodThrottled(String pod, long throttled, double limitCpus, String source) {
     }
 }

@@ -21,12 +21,19 @@ import java.util.OptionalInt;
  * retries them; until then the scheduler runs them at the default tier (they are below the pods
  * root), or as system work when the pods root is unknown.
  *
+ * <p>cpu.max: where the kernel passes every cgroup's cpu.max to the scheduler (6.17+,
+ * {@code cgroup_set_bandwidth}) the agent writes no pod ceilings; elsewhere it writes each pod's
+ * ceiling from its CPU limits (the sum of its containers' limits, as kubelet's pod cpu.max), so
+ * the scheduler keeps what CFS would have. A pod with a container without a limit has no ceiling.
+ *
  * @param podsRootFound false when the pods root cgroup was not found (then pods_cgroup_id is 0)
+ * @param mapped        the assignment of each mapped pod, by its cgroup id (to name the scheduler's figures)
  */
-public record DesiredConfig(SchedulerConfig config, List<String> unresolvedPods, boolean podsRootFound) {
+public record DesiredConfig(SchedulerConfig config, List<String> unresolvedPods, boolean podsRootFound, Map<Long, Assignment> mapped) {
 
     public DesiredConfig {
         unresolvedPods = List.copyOf(unresolvedPods);
+        mapped = Map.copyOf(mapped);
     }
 
     /**
@@ -34,6 +41,15 @@ public record DesiredConfig(SchedulerConfig config, List<String> unresolvedPods,
      * @param defaultTier rank of the policy's default tier, if the policy places an ordinary pod
      */
     public static DesiredConfig of(Decision decision, CgroupIds cgroups, String podsRoot, OptionalInt defaultTier) {
+        return of(decision, cgroups, podsRoot, defaultTier, true);
+    }
+
+    /**
+     * @param podCeilings true when the scheduler must hold each pod's CPU limit itself: the kernel
+     *                    does not pass cpu.max to it, or the agent could not tell (never less
+     *                    enforcement); false when it does (the probe found cgroup_set_bandwidth)
+     */
+    public static DesiredConfig of(Decision decision, CgroupIds cgroups, String podsRoot, OptionalInt defaultTier, boolean podCeilings) {
         List<TierConfig> tiers = new ArrayList<>();
         for (Decision.TierOutcome t : decision.tiers()) {
             // "node" means no ceiling was asked for: all allocatable CPU, i.e. none to enforce.
@@ -41,14 +57,24 @@ public record DesiredConfig(SchedulerConfig config, List<String> unresolvedPods,
             tiers.add(new TierConfig(t.rank(), true, t.preempt(), t.sliceMs() * 1_000_000L, ceiling));
         }
         Map<Long, PodConfig> pods = new HashMap<>();
+        Map<Long, Assignment> mapped = new HashMap<>();
         List<String> unresolved = new ArrayList<>();
         for (Assignment a : decision.assignments()) {
             Optional<Long> id = cgroups.id(a.pod().cgroup());
-            if (id.isPresent()) pods.put(id.get(), new PodConfig(a.rank(), CpuWeight.ofRequestMillis(a.pod().cpuRequestMillis())));
+            if (id.isPresent()) {
+                pods.put(id.get(), new PodConfig(a.rank(), CpuWeight.ofRequestMillis(a.pod().cpuRequestMillis()),
+                        podCeilings ? ceilingMillicpus(a.pod().cpuLimitMillis()) : 0));
+                mapped.put(id.get(), a);
+            }
             else unresolved.add(a.pod().key());
         }
         Optional<Long> root = cgroups.id(podsRoot);
         int dt = defaultTier.isPresent() && defaultTier.getAsInt() < tiers.size() ? defaultTier.getAsInt() : -1;
-        return new DesiredConfig(new SchedulerConfig(tiers, pods, new NodeConfig(root.orElse(0L), dt)), unresolved, root.isPresent());
+        return new DesiredConfig(new SchedulerConfig(tiers, pods, new NodeConfig(root.orElse(0L), dt)), unresolved, root.isPresent(), mapped);
+    }
+
+    /** A pod's ceiling from its CPU limit in millicores: none (0) when a container has no limit (-1). */
+    static long ceilingMillicpus(long cpuLimitMillis) {
+        return Math.max(0, cpuLimitMillis);
     }
 }

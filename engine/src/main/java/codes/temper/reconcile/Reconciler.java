@@ -3,11 +3,13 @@ package codes.temper.reconcile;
 import codes.temper.kube.CgroupDriver;
 import codes.temper.kube.NodeFacts;
 import codes.temper.kube.PodFacts;
+import codes.temper.rules.CpuMaxSupport;
 import codes.temper.rules.Decision;
 import codes.temper.rules.Mode;
 import codes.temper.rules.NodeFact;
 import codes.temper.rules.PodFact;
 import codes.temper.rules.RuleEngine;
+import codes.temper.sched.CpuMaxProbe;
 import codes.temper.sched.SchedulerSupervisor;
 import io.fabric8.kubernetes.api.model.Node;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,6 +63,11 @@ public final class Reconciler implements AutoCloseable {
     private final CgroupIds cgroups;
     private final SchedulerSupervisor supervisor;
     private final String dryRunWhy;
+    private final CpuMaxProbe.Result cpuMaxProbe;
+    // What the last pass knew of the kernel and cpu.max; null before the first.
+    private volatile CpuMaxSupport cpuMaxSupport;
+    // The mapped pods as the last attaching pass named them, for the throttling figures.
+    private volatile java.util.Map<Long, StatsSampler.PodRef> podRefs = java.util.Map.of();
     private final SafeModeSignals signals;
     private final Pacing pacing;
     private final Clock clock;
@@ -98,6 +105,17 @@ public final class Reconciler implements AutoCloseable {
     public Reconciler(String nodeName, World world, Supplier<Optional<PolicyRevision>> policy, RuleEngine rules,
             CgroupDriver cgroupDriver, CgroupIds cgroups, SchedulerSupervisor supervisor, String dryRunWhy,
             SafeModeSignals signals, Pacing pacing, Clock clock, MeterRegistry metrics, Consumer<AgentStatus> onStatus) {
+        this(nodeName, world, policy, rules, cgroupDriver, cgroups, supervisor, dryRunWhy, null, signals, pacing, clock, metrics, onStatus);
+    }
+
+    /**
+     * @param cpuMaxProbe what {@link CpuMaxProbe} found on this node's kernel (the agent runs on
+     *                    its node); null = infer from the node's kernelVersion, as offline
+     */
+    public Reconciler(String nodeName, World world, Supplier<Optional<PolicyRevision>> policy, RuleEngine rules,
+            CgroupDriver cgroupDriver, CgroupIds cgroups, SchedulerSupervisor supervisor, String dryRunWhy,
+            CpuMaxProbe.Result cpuMaxProbe, SafeModeSignals signals, Pacing pacing, Clock clock, MeterRegistry metrics,
+            Consumer<AgentStatus> onStatus) {
         this.nodeName = nodeName;
         this.world = world;
         this.policy = policy;
@@ -106,6 +124,8 @@ public final class Reconciler implements AutoCloseable {
         this.cgroups = cgroups;
         this.supervisor = supervisor;
         this.dryRunWhy = dryRunWhy;
+        this.cpuMaxProbe = cpuMaxProbe;
+        this.cpuMaxSupport = cpuMaxProbe == null ? null : support(cpuMaxProbe);
         this.signals = signals;
         this.pacing = pacing;
         this.clock = clock;
@@ -129,7 +149,7 @@ public final class Reconciler implements AutoCloseable {
      * {@link #STATS_PERIOD}); never runs on, nor waits for, the reconcile loop.
      */
     public AgentStatus.SchedulerStats sampleStats() {
-        AgentStatus.SchedulerStats s = sampler.sample(status.tiers());
+        AgentStatus.SchedulerStats s = sampler.sample(status.tiers(), podRefs);
         stats = s;
         return s;
     }
@@ -240,9 +260,10 @@ public final class Reconciler implements AutoCloseable {
         if (pol.isEmpty()) return stand(degraded("no policy loaded yet", null));
         Optional<Node> node = world.node();
         if (node.isEmpty()) return stand(degraded("node " + nodeName + " not found", revision));
-        Optional<NodeFact> nodeFact = NodeFacts.of(node.get());
+        Optional<NodeFact> nodeFact = NodeFacts.of(node.get()).map(n -> cpuMaxProbe == null ? n : n.withCpuMax(support(cpuMaxProbe)));
         if (nodeFact.isEmpty()) return stand(degraded("node " + nodeName + " reports no allocatable CPU", revision));
         List<PodFact> pods = world.pods().stream().map(p -> PodFacts.of(p, cgroupDriver)).toList();
+        cpuMaxSupport = nodeFact.get().cpuMax();
         Decision decision = rules.evaluate(pol.get().policy(), nodeFact.get(), pods);
         long evaluated = System.nanoTime();
 
@@ -259,8 +280,14 @@ public final class Reconciler implements AutoCloseable {
         } else if (mode != Mode.ATTACH) {
             supervisor.standDown();
         } else {
-            DesiredConfig desired = DesiredConfig.of(decision, cgroups, cgroupDriver.podsRoot(), defaultTier(pol.get(), nodeFact.get()));
+            // Where the kernel does not hand cpu.max to the scheduler (or the probe could not
+            // tell), each pod's CPU limit becomes a ceiling the scheduler holds.
+            DesiredConfig desired = DesiredConfig.of(decision, cgroups, cgroupDriver.podsRoot(), defaultTier(pol.get(), nodeFact.get()),
+                    !nodeFact.get().cpuMax().enforced());
             unresolved = desired.unresolvedPods();
+            java.util.Map<Long, StatsSampler.PodRef> refs = new java.util.HashMap<>();
+            desired.mapped().forEach((id, a) -> refs.put(id, new StatsSampler.PodRef(a.pod().key(), a.tier())));
+            podRefs = java.util.Map.copyOf(refs);
             if (!desired.podsRootFound()) {
                 reasons.add("pods root cgroup " + cgroupDriver.podsRoot() + " not found under " + cgroups.root()
                         + ": pods not mapped yet run as system work, not at the default tier");
@@ -338,7 +365,42 @@ public final class Reconciler implements AutoCloseable {
     private AgentStatus.Scheduler schedulerStatus() {
         var s = supervisor.status();
         return new AgentStatus.Scheduler(s.driver(), dryRunWhy, s.phase().name(), s.kernel().state(), s.kernel().ops(),
-                s.kernel().enableSeq(), s.lastFailure().orElse(null), s.retryAt().orElse(null));
+                s.kernel().enableSeq(), s.lastFailure().orElse(null), s.retryAt().orElse(null), cpuMax(s));
+    }
+
+    /** The probe's answer as the rules' fact: UNKNOWN is "not enforced", so never less enforcement. */
+    static CpuMaxSupport support(CpuMaxProbe.Result r) {
+        return switch (r.answer()) {
+            case YES -> CpuMaxSupport.probed(true, r.why());
+            case NO -> CpuMaxSupport.probed(false, r.why());
+            case UNKNOWN -> CpuMaxSupport.probeFailed(r.why());
+        };
+    }
+
+    /** Which mechanism holds cpu.max on the node now. */
+    private AgentStatus.CpuMax cpuMax(SchedulerSupervisor.Status s) {
+        return cpuMax(cpuMaxSupport, "dry-run".equals(s.driver()), s.phase() == SchedulerSupervisor.Phase.ATTACHED);
+    }
+
+    static AgentStatus.CpuMax cpuMax(CpuMaxSupport c, boolean dryRun, boolean attached) {
+        String kernel;
+        if (c == null) kernel = "not known yet";
+        else kernel = switch (c.basis()) {
+            case PROBED -> (c.enforced() ? "sched_ext passes cpu.max to the scheduler" : "sched_ext does not pass cpu.max to the scheduler")
+                    + " (probed: " + c.detail() + ")";
+            case PROBE_FAILED -> "unknown (" + c.detail() + "); taken as not passed, so pod ceilings are written";
+            case INFERRED -> (c.enforced() ? "sched_ext passes cpu.max to the scheduler" : "sched_ext does not pass cpu.max to the scheduler")
+                    + " (inferred from kernelVersion)";
+        };
+        boolean kernelPasses = c != null && c.enforced();
+        String scheduler = kernelPasses ? "scheduler (cgroup cpu.max via cgroup_set_bandwidth)" : "scheduler (pod ceilings from CPU limits)";
+        if (dryRun) {
+            return new AgentStatus.CpuMax(AgentStatus.CpuMax.DRY_RUN,
+                    "kernel CFS (dry run: the scheduler is not loaded; attached, it would be the " + scheduler + ")", kernel);
+        }
+        if (!attached) return new AgentStatus.CpuMax(AgentStatus.CpuMax.KERNEL_CFS, "kernel CFS (scheduler not attached)", kernel);
+        return new AgentStatus.CpuMax(kernelPasses ? AgentStatus.CpuMax.SCHEDULER_CGROUP : AgentStatus.CpuMax.SCHEDULER_POD_CEILINGS,
+                scheduler, kernel);
     }
 
     private void publish(AgentStatus st) {

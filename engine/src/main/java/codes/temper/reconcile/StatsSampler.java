@@ -5,8 +5,12 @@ import codes.temper.sched.SchedulerConfig;
 import codes.temper.sched.SchedulerSupervisor;
 import codes.temper.sched.TierStats;
 import java.time.Clock;
+import codes.temper.sched.CgroupBandwidth;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
@@ -17,6 +21,13 @@ import java.util.function.LongSupplier;
  * on the reconcile loop; the read itself is one map lookup per tier under the supervisor's lock.
  */
 final class StatsSampler {
+    /** How many pods of each tier the status names by their throttling. */
+    static final int TOP_PODS_PER_TIER = 5;
+
+    /** A mapped pod as the last reconcile pass named it. */
+    record PodRef(String pod, String tier) {
+    }
+
     private final SchedulerSupervisor supervisor;
     private final String dryRunWhy;
     private final Clock clock;
@@ -45,8 +56,15 @@ final class StatsSampler {
                 + (dryRunWhy == null ? "" : " (" + dryRunWhy + ")"));
     }
 
-    /** Reads the counters now; {@code tiers} name the slots (index == rank). */
     synchronized AgentStatus.SchedulerStats sample(List<AgentStatus.Tier> tiers) {
+        return sample(tiers, Map.of());
+    }
+
+    /**
+     * Reads the counters now; {@code tiers} name the slots (index == rank), {@code pods} the
+     * mapped pods' cgroups.
+     */
+    synchronized AgentStatus.SchedulerStats sample(List<AgentStatus.Tier> tiers, Map<Long, PodRef> pods) {
         if (dryRun()) return dryRunStats();
         SchedulerSupervisor.Counters now;
         long t = nanos.getAsLong();
@@ -74,7 +92,31 @@ final class StatsSampler {
         }
         int sys = SchedulerConfig.SYSTEM_TIER;
         return new AgentStatus.SchedulerStats(true, null, clock.instant(), before == null ? null : round(interval, 3), named,
-                stat(AgentStatus.TierStat.SYSTEM, sys, now, before, interval));
+                stat(AgentStatus.TierStat.SYSTEM, sys, now, before, interval), throttling(tiers, pods, now.bandwidth()));
+    }
+
+    /** Per tier: the pods with a limit, their throttling summed, and the top few by name. */
+    static AgentStatus.PodThrottling throttling(List<AgentStatus.Tier> tiers, Map<Long, PodRef> pods, Map<Long, CgroupBandwidth> bandwidth) {
+        Map<String, List<AgentStatus.PodThrottled>> byTier = new HashMap<>();
+        for (Map.Entry<Long, CgroupBandwidth> e : bandwidth.entrySet()) {
+            PodRef ref = pods.get(e.getKey());
+            if (ref == null) continue; // unmapped since the pass that named the pods
+            CgroupBandwidth bw = e.getValue();
+            byTier.computeIfAbsent(ref.tier(), t -> new ArrayList<>())
+                    .add(new AgentStatus.PodThrottled(ref.pod(), bw.throttled(), round(bw.cpus(), 3), bw.sourceName()));
+        }
+        long total = 0;
+        List<AgentStatus.TierThrottling> out = new ArrayList<>();
+        for (AgentStatus.Tier t : tiers) {
+            List<AgentStatus.PodThrottled> list = byTier.getOrDefault(t.name(), List.of());
+            long sum = list.stream().mapToLong(AgentStatus.PodThrottled::throttled).sum();
+            total += sum;
+            List<AgentStatus.PodThrottled> top = list.stream().filter(p -> p.throttled() > 0)
+                    .sorted(Comparator.comparingLong(AgentStatus.PodThrottled::throttled).reversed().thenComparing(AgentStatus.PodThrottled::pod))
+                    .limit(TOP_PODS_PER_TIER).toList();
+            out.add(new AgentStatus.TierThrottling(t.name(), list.size(), sum, top));
+        }
+        return new AgentStatus.PodThrottling(total, out, TOP_PODS_PER_TIER);
     }
 
     private static AgentStatus.TierStat stat(String name, int index, SchedulerSupervisor.Counters now,

@@ -109,6 +109,15 @@ public final class BpfDriver implements SchedulerDriver {
         return out;
     }
 
+    /** The cgroup_bw entry of every mapped pod that has one: one lookup per pod, no waiting. */
+    @Override
+    public Map<Long, CgroupBandwidth> podBandwidth() throws BpfException {
+        if (scheduler == null) return Map.of();
+        Map<Long, CgroupBandwidth> out = new java.util.HashMap<>();
+        for (Long id : applied.pods().keySet()) scheduler.bandwidth(id).ifPresent(bw -> out.put(id, bw));
+        return out;
+    }
+
     @Override
     public SchedExtState kernelState() {
         return sysfs.read();

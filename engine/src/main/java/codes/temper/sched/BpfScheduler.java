@@ -24,7 +24,7 @@ public final class BpfScheduler implements AutoCloseable {
     private final MemorySegment state;
     private MemorySegment object;
     private MemorySegment link = MemorySegment.NULL;
-    private int podTiersFd = -1, tiersFd = -1, statsFd = -1, exitFd = -1, configFd = -1, cpuLlcFd = -1;
+    private int podTiersFd = -1, tiersFd = -1, statsFd = -1, exitFd = -1, configFd = -1, cpuLlcFd = -1, cgroupBwFd = -1;
     private int cpus;
 
     private BpfScheduler(Arena arena, MemorySegment state, MemorySegment object) {
@@ -107,7 +107,8 @@ public final class BpfScheduler implements AutoCloseable {
             "node_config", NodeConfig.LAYOUT.byteSize(),
             "cpu_llc", 4L,
             "tier_stats", TierStats.LAYOUT.byteSize(),
-            "exit_info", ExitInfo.LAYOUT.byteSize());
+            "exit_info", ExitInfo.LAYOUT.byteSize(),
+            "cgroup_bw", CgroupBandwidth.LAYOUT.byteSize());
 
     /**
      * How the object's maps differ from {@link #CONTRACT}: one line per missing map or value size
@@ -141,6 +142,7 @@ public final class BpfScheduler implements AutoCloseable {
         exitFd = mapFd("exit_info");
         configFd = mapFd("node_config");
         cpuLlcFd = mapFd("cpu_llc");
+        cgroupBwFd = mapFd("cgroup_bw");
         cpus = call(() -> LibBpf.libbpf_num_possible_cpus(state));
     }
 
@@ -251,6 +253,23 @@ public final class BpfScheduler implements AutoCloseable {
             MemorySegment values = a.allocate(TierStats.LAYOUT.byteSize() * cpus, 8);
             lookup(statsFd, a.allocateFrom(ValueLayout.JAVA_INT, tier), values, "tier_stats");
             return TierStats.sumPerCpu(values, cpus);
+        }
+    }
+
+    /**
+     * The bandwidth limit the scheduler enforces on that cgroup ({@code cgroup_bw}), read with one
+     * lookup; empty when the cgroup has none.
+     */
+    public java.util.Optional<CgroupBandwidth> bandwidth(long cgroupId) throws BpfException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment value = a.allocate(CgroupBandwidth.LAYOUT);
+            int rc = call(() -> LibBpf.bpf_map_lookup_elem(state, cgroupBwFd, a.allocateFrom(ValueLayout.JAVA_LONG, cgroupId), value));
+            if (rc != 0) {
+                int errno = LibBpf.errno(state);
+                if (errno == ENOENT) return java.util.Optional.empty();
+                throw new BpfException("bpf_map_lookup_elem(cgroup_bw)", errno);
+            }
+            return java.util.Optional.of(CgroupBandwidth.decode(value));
         }
     }
 

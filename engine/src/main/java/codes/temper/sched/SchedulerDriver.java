@@ -32,6 +32,15 @@ public interface SchedulerDriver extends AutoCloseable {
         return java.util.List.of();
     }
 
+    /**
+     * The CPU bandwidth the scheduler enforces on each mapped pod's cgroup (its {@code cgroup_bw}
+     * entry), by cgroup id; pods without one are absent. Empty when nothing is loaded and always
+     * for a dry run.
+     */
+    default java.util.Map<Long, CgroupBandwidth> podBandwidth() throws BpfException {
+        return java.util.Map.of();
+    }
+
     /** Present when this driver holds the scheduler but the kernel has ejected it. */
     default java.util.Optional<Ejection> ejected() {
         return java.util.Optional.empty();

@@ -143,16 +143,23 @@ public final class SchedulerSupervisor implements AutoCloseable {
      *
      * @param attach which attach the counters belong to (they start again at zero on every load),
      *               so a reader can tell a restart from counters that went backwards
+     * @param bandwidth the mapped pods' cgroup_bw entries by cgroup id (see {@link SchedulerDriver#podBandwidth})
      */
-    public record Counters(long attach, java.util.List<TierStats> tiers) {
+    public record Counters(long attach, java.util.List<TierStats> tiers, java.util.Map<Long, CgroupBandwidth> bandwidth) {
         public Counters {
             tiers = java.util.List.copyOf(tiers);
+            bandwidth = java.util.Map.copyOf(bandwidth);
+        }
+
+        public Counters(long attach, java.util.List<TierStats> tiers) {
+            this(attach, tiers, java.util.Map.of());
         }
     }
 
     /** The driver's counters now; empty tiers while nothing is loaded and always in a dry run. */
     public synchronized Counters counters() throws BpfException {
-        return new Counters(attaches, driver.stats());
+        java.util.List<TierStats> tiers = driver.stats();
+        return new Counters(attaches, tiers, tiers.isEmpty() ? java.util.Map.of() : driver.podBandwidth());
     }
 
     /** Runs {@link #check} every {@code period} on a daemon thread until {@link #close}. */

@@ -36,7 +36,7 @@ class DashboardBrowserTest {
     @Test
     void showsTheStatusAndKeepsMarkupInDataAsText() throws Exception {
         Path browser = browser();
-        var s = Fixtures.attached(Fixtures.tiers(), "kernel 6.12 has sched_ext", HOSTILE);
+        var s = Fixtures.attached(Fixtures.tiers(), "kernel 6.12 has sched_ext", HOSTILE).withStats(Fixtures.stats());
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (var server = StatusServer.start(() -> s, (on, actor, reason) -> {
         }, registry, ApiAuth.none(), AuditLog.inMemory(), "127.0.0.1", 0)) {
@@ -48,6 +48,8 @@ class DashboardBrowserTest {
                     .contains("<dd id=\"revision\">" + Fixtures.REVISION + "</dd>")
                     .contains("<dd id=\"phase\">ATTACHED</dd>")
                     .contains("<dd id=\"driver\">bpf</dd>")
+                    .contains("<dd id=\"cpu-max\">scheduler (pod ceilings from CPU limits)</dd>")
+                    .contains("<dd id=\"pods-throttled\">57</dd>")
                     .contains("<tr class=\"tier\"><td class=\"num\">0</td><td>critical</td><td class=\"num\">8</td>"
                             + "<td>policy</td><td class=\"num\">3</td></tr>")
                     .contains("<td>normal</td><td class=\"num\">\u2014</td>")

@@ -23,7 +23,9 @@ final class Fixtures {
 
     static AgentStatus attached(List<AgentStatus.Tier> tiers, String... reasons) {
         return new AgentStatus("node-a", "attach", "attached", List.of(reasons), REVISION, true, tiers,
-                new AgentStatus.Scheduler("bpf", null, "ATTACHED", "enabled", "temper", 3, null, null),
+                new AgentStatus.Scheduler("bpf", null, "ATTACHED", "enabled", "temper", 3, null, null,
+                        new AgentStatus.CpuMax(AgentStatus.CpuMax.SCHEDULER_POD_CEILINGS, "scheduler (pod ceilings from CPU limits)",
+                                "sched_ext does not pass cpu.max to the scheduler (probed: sched_ext_ops has no cgroup_set_bandwidth)")),
                 new AgentStatus.Reconfiguration(Instant.parse("2026-11-27T10:15:29Z"), "pods", 4, 1.25, 0.5, 7, false),
                 UPDATED);
     }
@@ -38,7 +40,12 @@ final class Fixtures {
         return new AgentStatus.SchedulerStats(true, null, Instant.parse("2026-11-27T10:15:28Z"), 5.0, List.of(
                 new AgentStatus.TierStat("critical", 0, 12.5, 1.25, 120, 110, 0, 80, 7, 100, 4.5, 8L, 1024L, critical),
                 new AgentStatus.TierStat("background", 4, 300.0, 0.5, 900, 880, 42, 3, 0, 0, 0.0, null, null, none)),
-                new AgentStatus.TierStat(AgentStatus.TierStat.SYSTEM, 16, 2.0, 0.01, 10, 10, 0, 9, 0, 0, 0.0, null, null, none));
+                new AgentStatus.TierStat(AgentStatus.TierStat.SYSTEM, 16, 2.0, 0.01, 10, 10, 0, 9, 0, 0, 0.0, null, null, none),
+                new AgentStatus.PodThrottling(57, List.of(
+                        new AgentStatus.TierThrottling("critical", 0, 0, List.of()),
+                        new AgentStatus.TierThrottling("background", 3, 57, List.of(
+                                new AgentStatus.PodThrottled("batch/crunch-1", 50, 0.5, "pod ceiling"),
+                                new AgentStatus.PodThrottled("batch/crunch-2", 7, 1.0, "pod ceiling")))), 5));
     }
 
     static List<AgentStatus.Tier> tiers() {

@@ -184,6 +184,50 @@ class StatusServerTest {
     }
 
     @Test
+    void statusSaysWhatHoldsCpuMaxAndNamesTheMostThrottledPods() throws Exception {
+        status.set(Fixtures.attached(Fixtures.tiers()).withStats(Fixtures.stats()));
+        JsonNode s = ApiJson.MAPPER.readTree(get("/status").body());
+        JsonNode cpuMax = s.get("scheduler").get("cpuMax");
+        assertThat(cpuMax.get("mechanism").stringValue()).isEqualTo("scheduler-pod-ceilings");
+        assertThat(cpuMax.get("enforcedBy").stringValue()).isEqualTo("scheduler (pod ceilings from CPU limits)");
+        assertThat(cpuMax.get("kernel").stringValue()).contains("probed");
+        JsonNode t = s.get("stats").get("podThrottling");
+        assertThat(t.get("total").longValue()).isEqualTo(57);
+        assertThat(t.get("topPerTier").intValue()).isEqualTo(5);
+        JsonNode background = t.get("tiers").get(1);
+        assertThat(background.get("tier").stringValue()).isEqualTo("background");
+        assertThat(background.get("limited").intValue()).isEqualTo(3);
+        assertThat(background.get("throttled").longValue()).isEqualTo(57);
+        assertThat(background.get("top").get(0).get("pod").stringValue()).isEqualTo("batch/crunch-1");
+        assertThat(background.get("top").get(0).get("limitCpus").doubleValue()).isEqualTo(0.5);
+        assertThat(background.get("top").get(0).get("source").stringValue()).isEqualTo("pod ceiling");
+
+        // Not known (before the first pass) is null, not absent; no counters, no throttling.
+        status.set(Fixtures.notReady());
+        JsonNode n = ApiJson.MAPPER.readTree(get("/status").body());
+        assertThat(n.get("scheduler").get("cpuMax").isNull()).isTrue();
+        assertThat(n.get("stats").get("podThrottling").isNull()).isTrue();
+    }
+
+    @Test
+    void metricsSayWhatHoldsCpuMaxAndCountPodThrottlingPerTierOnly() throws Exception {
+        status.set(Fixtures.attached(Fixtures.tiers()).withStats(Fixtures.stats()));
+        String m = get("/metrics").body();
+        assertThat(m).contains("temper_cpu_max_mechanism{mechanism=\"scheduler-pod-ceilings\"} 1.0",
+                "temper_cpu_max_mechanism{mechanism=\"scheduler-cgroup\"} 0.0",
+                "temper_cpu_max_mechanism{mechanism=\"kernel-cfs\"} 0.0",
+                "temper_cpu_max_mechanism{mechanism=\"dry-run\"} 0.0",
+                "# TYPE temper_tier_pod_throttled_total counter",
+                "temper_tier_pod_throttled_total{tier=\"background\"} 57.0",
+                "temper_tier_pod_throttled_total{tier=\"critical\"} 0.0");
+        assertThat(m).as("no per-pod series").doesNotContain("crunch-1");
+
+        status.set(Fixtures.notReady());
+        assertThat(get("/metrics").body()).doesNotContain("temper_cpu_max_mechanism{mechanism=\"scheduler-pod-ceilings\"} 1.0")
+                .doesNotContain("temper_tier_pod_throttled_total{");
+    }
+
+    @Test
     void metricsExposeTheSchedulersCountersAndWakeLatencyHistogram() throws Exception {
         status.set(Fixtures.attached(Fixtures.tiers()).withStats(Fixtures.stats()));
         String m = get("/metrics").body();

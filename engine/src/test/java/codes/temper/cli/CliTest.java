@@ -291,6 +291,15 @@ class CliTest {
         return dir;
     }
 
+    /** policies/tests/default.yaml, as `./temper test policies` runs it: every case passes. */
+    @Test
+    void theDefaultPolicysOwnTestsPass() {
+        CliRun r = run("test", DEFAULT_POLICIES.toString());
+        assertThat(r.code()).as("stdout: %s%nstderr: %s", r.out(), r.err()).isZero();
+        assertThat(r.out()).contains("PASS default-policy: the same strict node on 6.18 attaches, the scheduler enforcing cpu.max")
+                .contains("PASS default-policy: strict cpu quota nodes are excluded where sched_ext cannot enforce cpu.max (before 6.17)");
+    }
+
     @Test
     void testCommandReportsPassAndFailWithADiff() throws IOException {
         Path dir = fixture(TEST_HEADER + FAILING_CASE);

@@ -58,7 +58,12 @@ class DesiredConfigTest {
     }
 
     static PodFact pod(String name, QosClass qos, long priority, long requestMillis, String cgroup) {
-        return new PodFact("uid-" + name, "ns", name, "node-a", "Running", qos, priority, false, null, null, -1, requestMillis, cgroup, false);
+        return pod(name, qos, priority, requestMillis, -1, cgroup);
+    }
+
+    static PodFact pod(String name, QosClass qos, long priority, long requestMillis, long limitMillis, String cgroup) {
+        return new PodFact("uid-" + name, "ns", name, "node-a", "Running", qos, priority, false, null, null, limitMillis, requestMillis,
+                cgroup, false);
     }
 
     long mkdir(String relative) throws IOException {
@@ -116,6 +121,50 @@ class DesiredConfigTest {
         assertThat(c.unresolvedPods()).containsExactly("ns/new");
         assertThat(c.podsRootFound()).isTrue();
         assertThat(c.config().node()).isEqualTo(new NodeConfig(root, 2));
+    }
+
+    @Test
+    void beforeCgroupSetBandwidthEachPodsCeilingIsItsCpuLimit() throws Exception {
+        mkdir("kubepods.slice");
+        String web = CgroupDriver.SYSTEMD.podPath(QosClass.Guaranteed, "web");
+        String half = CgroupDriver.SYSTEMD.podPath(QosClass.Burstable, "half");
+        String open = CgroupDriver.SYSTEMD.podPath(QosClass.Burstable, "open");
+        String batch = CgroupDriver.SYSTEMD.podPath(QosClass.BestEffort, "batch");
+        long webId = mkdir(web), halfId = mkdir(half), openId = mkdir(open), batchId = mkdir(batch);
+        PolicySet p = shippedPolicy();
+        Decision d = RULES.evaluate(p, NODE, List.of(
+                pod("web", QosClass.Guaranteed, 0, 2000, 2000, web),
+                pod("half", QosClass.Burstable, 0, 100, 500, half),
+                pod("open", QosClass.Burstable, 0, 100, -1, open), // a container without a limit: no ceiling
+                pod("batch", QosClass.BestEffort, 0, 0, -1, batch)));
+        Map<Long, PodConfig> derived = DesiredConfig.of(d, new CgroupIds(cgroupRoot), CgroupDriver.SYSTEMD.podsRoot(), OptionalInt.of(2), true)
+                .config().pods();
+        assertThat(derived).containsOnly(Map.entry(webId, new PodConfig(2, 79, 2000)), Map.entry(halfId, new PodConfig(2, 4, 500)),
+                Map.entry(openId, new PodConfig(2, 4, 0)), Map.entry(batchId, new PodConfig(4, 1, 0)));
+
+        // 6.17+: the kernel hands each cgroup's cpu.max to the scheduler, so no pod ceilings.
+        Map<Long, PodConfig> kernel = DesiredConfig.of(d, new CgroupIds(cgroupRoot), CgroupDriver.SYSTEMD.podsRoot(), OptionalInt.of(2), false)
+                .config().pods();
+        assertThat(kernel.values()).extracting(PodConfig::ceilingMillicpus).containsOnly(0L);
+
+        // Without a say, the fail-safe: ceilings derived.
+        assertThat(DesiredConfig.of(d, new CgroupIds(cgroupRoot), CgroupDriver.SYSTEMD.podsRoot(), OptionalInt.of(2)).config().pods())
+                .isEqualTo(derived);
+    }
+
+    @Test
+    void aPodWhoseLimitIsRemovedIsReleasedOnTheNextPass() throws Exception {
+        mkdir("kubepods.slice");
+        String web = CgroupDriver.SYSTEMD.podPath(QosClass.Burstable, "web");
+        long webId = mkdir(web);
+        PolicySet p = shippedPolicy();
+        var before = DesiredConfig.of(RULES.evaluate(p, NODE, List.of(pod("web", QosClass.Burstable, 0, 100, 500, web))),
+                new CgroupIds(cgroupRoot), CgroupDriver.SYSTEMD.podsRoot(), OptionalInt.of(2), true).config();
+        var after = DesiredConfig.of(RULES.evaluate(p, NODE, List.of(pod("web", QosClass.Burstable, 0, 100, -1, web))),
+                new CgroupIds(cgroupRoot), CgroupDriver.SYSTEMD.podsRoot(), OptionalInt.of(2), true).config();
+        assertThat(before.pods().get(webId).ceilingMillicpus()).isEqualTo(500);
+        // The driver writes what differs: the pod's entry, now without a ceiling.
+        assertThat(codes.temper.sched.ConfigDiff.between(before, after).upsert()).containsExactly(Map.entry(webId, new PodConfig(2, 4, 0)));
     }
 
     @Test

@@ -2,6 +2,7 @@ package codes.temper.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import codes.temper.sched.CgroupBandwidth;
 import codes.temper.sched.DryRunDriver;
 import codes.temper.sched.EjectionBackoff;
 import codes.temper.sched.ExitInfo;
@@ -28,6 +29,7 @@ class StatsSamplerTest {
     /** A driver whose counters the test sets. */
     static final class Counting implements SchedulerDriver {
         List<TierStats> stats = List.of();
+        Map<Long, CgroupBandwidth> bandwidth = Map.of();
         boolean attached, failRead;
 
         @Override public String kind() { return "bpf"; }
@@ -42,6 +44,11 @@ class StatsSamplerTest {
         public List<TierStats> stats() {
             if (failRead) throw new IllegalStateException("bpf_map_lookup_elem(tier_stats) failed: errno 9 (EBADF)");
             return stats;
+        }
+
+        @Override
+        public Map<Long, CgroupBandwidth> podBandwidth() {
+            return bandwidth;
         }
     }
 
@@ -151,5 +158,42 @@ class StatsSamplerTest {
                 assertThat(st.all()).isEmpty();
             }
         }
+    }
+
+    static CgroupBandwidth bw(double cpus, long throttled, int source) {
+        return new CgroupBandwidth(Math.round(cpus * 100_000_000L), 100_000_000L, 0, 0, 0, throttled, source);
+    }
+
+    @Test
+    void podThrottlingIsSummedPerTierWithTheTopPodsNamed() {
+        supervisor.engage(SchedulerConfig.unweighted(List.of(), Map.of()));
+        driver.stats = slots(TierStats.ZERO, TierStats.ZERO, TierStats.ZERO);
+        Map<Long, StatsSampler.PodRef> pods = new java.util.HashMap<>();
+        Map<Long, CgroupBandwidth> bw = new java.util.HashMap<>();
+        // normal: seven limited pods, throttled 0..6 times; critical: one, never throttled.
+        for (int i = 0; i < 7; i++) {
+            pods.put(100L + i, new StatsSampler.PodRef("ns/n" + i, "normal"));
+            bw.put(100L + i, bw(0.5, i, CgroupBandwidth.SOURCE_POD));
+        }
+        pods.put(200L, new StatsSampler.PodRef("ns/c", "critical"));
+        bw.put(200L, bw(2, 0, CgroupBandwidth.SOURCE_KERNEL));
+        pods.put(300L, new StatsSampler.PodRef("ns/unlimited", "normal")); // no cgroup_bw entry: no limit
+        bw.put(400L, bw(1, 99, CgroupBandwidth.SOURCE_KERNEL));            // not a pod the last pass named
+        driver.bandwidth = bw;
+
+        AgentStatus.PodThrottling t = sampler.sample(TIERS, pods).podThrottling();
+        assertThat(t.total()).isEqualTo(21);
+        assertThat(t.topPerTier()).isEqualTo(StatsSampler.TOP_PODS_PER_TIER);
+        assertThat(t.tiers()).extracting(AgentStatus.TierThrottling::tier, AgentStatus.TierThrottling::limited,
+                        AgentStatus.TierThrottling::throttled)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("critical", 1, 0L), org.assertj.core.groups.Tuple.tuple("normal", 7, 21L));
+        assertThat(t.tiers().get(0).top()).as("only pods that were throttled").isEmpty();
+        assertThat(t.tiers().get(1).top()).extracting(AgentStatus.PodThrottled::pod).containsExactly("ns/n6", "ns/n5", "ns/n4", "ns/n3", "ns/n2");
+        assertThat(t.tiers().get(1).top().getFirst()).isEqualTo(new AgentStatus.PodThrottled("ns/n6", 6, 0.5, "pod ceiling"));
+    }
+
+    @Test
+    void withoutCountersThereIsNoThrottling() {
+        assertThat(sampler.sample(TIERS, Map.of(1L, new StatsSampler.PodRef("ns/a", "normal"))).podThrottling()).isNull();
     }
 }

@@ -67,6 +67,23 @@ class RulesTest {
                 reason: cgroup cpu.max must be enforced by the kernel on this node
             """;
 
+    /** The default NodePolicy's exclusion: about cpu.max, so it holds only where the kernel cannot enforce it. */
+    private static final String STRICT_CPU_MAX_EXCLUSION = """
+            ---
+            apiVersion: temper.codes/v1
+            kind: NodePolicy
+            metadata: {name: default}
+            spec:
+              exclusions:
+              - name: strict-cpu-quota
+                nodeSelector:
+                  matchLabels: {temper.codes/cpu-quota: strict}
+                reason: cgroup cpu.max must be enforced on this node
+                requires: cpuMaxEnforcement
+            """;
+
+    private static final Map<String, String> STRICT = Map.of("temper.codes/cpu-quota", "strict");
+
     // ---------------------------------------------------------------- fixtures
 
     private static PolicySet policy(String yaml) {
@@ -703,6 +720,91 @@ class RulesTest {
         assertThat(r.fired()).contains("kernel-unknown", "excluded-by-node-policy").doesNotContain("attach");
     }
 
+    // ---------------------------------------------------------------- cpu.max
+
+    @Test
+    void strictNodeBefore617IsExcludedInferredOffline() {
+        PolicySet p = policy(defaultTiers(false) + STRICT_CPU_MAX_EXCLUSION);
+        Run r = run(p, node(STRICT, null, KERNEL, 6012, 8000));
+        assertThat(r.mode()).isEqualTo(Mode.EXCLUDED);
+        assertThat(r.reasons()).containsExactly("NodePolicy default/strict-cpu-quota: cgroup cpu.max must be enforced on this node; "
+                + "cpu.max cannot be enforced by sched_ext before 6.17 (kernel " + KERNEL + ", inferred from kernelVersion)");
+        assertThat(r.fired()).contains("excluded-cpu-max-not-enforced")
+                .doesNotContain("excluded-by-node-policy", "cpu-max-enforced-by-scheduler", "attach");
+
+        // 6.16 is the last without the callback.
+        assertThat(run(p, node(STRICT, null, "6.16.3", 6016, 8000)).mode()).isEqualTo(Mode.EXCLUDED);
+    }
+
+    @Test
+    void strictNodeOn617AndLaterAttachesAndSaysWhy() {
+        PolicySet p = policy(defaultTiers(false) + STRICT_CPU_MAX_EXCLUSION);
+        Run r = run(p, node(STRICT, null, "6.18.2-cloud-amd64", 6018, 8000));
+        assertThat(r.mode()).isEqualTo(Mode.ATTACH);
+        assertThat(r.reasons()).containsExactly(
+                "NodePolicy default/strict-cpu-quota does not hold: cpu.max is enforced by the scheduler "
+                        + "(kernel 6.18.2-cloud-amd64, cgroup_set_bandwidth, inferred from kernelVersion)",
+                "kernel 6.18.2-cloud-amd64 has sched_ext; no exclusion or safe-mode request applies");
+        assertThat(r.fired()).contains("cpu-max-enforced-by-scheduler", "attach").doesNotContain("excluded-cpu-max-not-enforced");
+
+        assertThat(run(p, node(STRICT, null, "6.17.0", 6017, 8000)).mode()).isEqualTo(Mode.ATTACH);
+        // A node the exclusion does not select gets no cpu.max reason.
+        assertThat(run(p, node(Map.of(), null, "6.18.2", 6018, 8000)).reasons())
+                .containsExactly("kernel 6.18.2 has sched_ext; no exclusion or safe-mode request applies");
+    }
+
+    @Test
+    void theAgentsProbeDecidesOverTheKernelVersion() {
+        PolicySet p = policy(defaultTiers(false) + STRICT_CPU_MAX_EXCLUSION);
+        // A 6.18 whose sched_ext_ops lacks the callback (a vendor kernel) stays excluded.
+        NodeFact n = node(STRICT, null, "6.18.2", 6018, 8000)
+                .withCpuMax(CpuMaxSupport.probed(false, "sched_ext_ops has no cgroup_set_bandwidth"));
+        Run r = run(p, n);
+        assertThat(r.mode()).isEqualTo(Mode.EXCLUDED);
+        assertThat(r.reasons()).containsExactly("NodePolicy default/strict-cpu-quota: cgroup cpu.max must be enforced on this node; "
+                + "cpu.max cannot be enforced by sched_ext before 6.17 (kernel 6.18.2: sched_ext_ops has no cgroup_set_bandwidth)");
+
+        // A backport that has it attaches, and the reason does not say "inferred".
+        r = run(p, node(STRICT, null, KERNEL, 6012, 8000).withCpuMax(CpuMaxSupport.probed(true, "cgroup_set_bandwidth")));
+        assertThat(r.mode()).isEqualTo(Mode.ATTACH);
+        assertThat(r.reasons()).contains("NodePolicy default/strict-cpu-quota does not hold: cpu.max is enforced by the scheduler (kernel "
+                + KERNEL + ", cgroup_set_bandwidth)");
+    }
+
+    @Test
+    void aProbeThatCannotTellExcludesStrictNodes() {
+        PolicySet p = policy(defaultTiers(false) + STRICT_CPU_MAX_EXCLUSION);
+        Run r = run(p, node(STRICT, null, "6.18.2", 6018, 8000).withCpuMax(CpuMaxSupport.probeFailed("no kernel BTF at /sys/kernel/btf/vmlinux")));
+        assertThat(r.mode()).isEqualTo(Mode.EXCLUDED);
+        assertThat(r.reasons()).singleElement().asString().endsWith("; cpu.max enforcement by sched_ext could not be probed "
+                + "(kernel 6.18.2: no kernel BTF at /sys/kernel/btf/vmlinux), so it is taken as not enforced");
+    }
+
+    @Test
+    void otherExclusionsHoldWhateverTheKernel() {
+        PolicySet p = policy(defaultTiers(false) + STRICT_QUOTA_EXCLUSION);
+        Run r = run(p, node(STRICT, null, "6.18.2", 6018, 8000).withCpuMax(CpuMaxSupport.probed(true, "cgroup_set_bandwidth")));
+        assertThat(r.mode()).isEqualTo(Mode.EXCLUDED);
+        assertThat(r.reasons()).containsExactly("NodePolicy default/strict-cpu-quota: cgroup cpu.max must be enforced by the kernel on this node");
+    }
+
+    @Test
+    void safeModeBeatsACpuMaxAttach() {
+        PolicySet p = policy(defaultTiers(false) + STRICT_CPU_MAX_EXCLUSION);
+        Run r = run(p, node(STRICT, "true", "6.18.2", 6018, 8000));
+        assertThat(r.mode()).isEqualTo(Mode.SAFE_MODE);
+        assertThat(r.reasons()).containsExactly("annotation temper.codes/safe-mode-requested=\"true\" requests safe mode");
+        assertThat(r.fired()).contains("cpu-max-enforced-by-scheduler").doesNotContain("attach");
+    }
+
+    @Test
+    void requiresIsParsed() {
+        PolicySet p = policy(defaultTiers(false) + STRICT_CPU_MAX_EXCLUSION + STRICT_QUOTA_EXCLUSION.replace("name: default", "name: other")
+                .replace("name: strict-cpu-quota", "name: legacy"));
+        assertThat(p.exclusions()).extracting(codes.temper.policy.Exclusion::policy, codes.temper.policy.Exclusion::requiresCpuMax)
+                .containsExactlyInAnyOrder(tuple("default", true), tuple("other", false));
+    }
+
     @Test
     void allReasonsOfTheWinningModeAreKeptSorted() {
         PolicySet p = policy(defaultTiers(false) + """
@@ -742,7 +844,8 @@ class RulesTest {
         assertThat(rules).contains("eligible-pod", "label-override", "label-override-unknown-tier", "label-override-not-allowed",
                 "match-without-priority-class", "first-matching-tier", "default-tier", "ceiling-share", "ceiling-cores",
                 "ceiling-none", "ceiling-quota", "ceiling-quota-fallback", "safe-mode-requested", "excluded-by-node-policy",
-                "kernel-too-old", "kernel-unknown", "attach", "mode-by-precedence");
+                "kernel-too-old", "kernel-unknown", "attach", "mode-by-precedence", "excluded-cpu-max-not-enforced",
+                "cpu-max-enforced-by-scheduler");
         assertThat(FIRED).as("rules that fired in RulesTest; a rule missing here has no focused test")
                 .containsAll(rules);
     }

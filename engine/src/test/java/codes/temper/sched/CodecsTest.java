@@ -26,6 +26,31 @@ class CodecsTest {
         assertThat(ExitInfo.LAYOUT.byteSize()).isEqualTo(656);
         assertThat(TierConfig.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("slice_ns"))).isEqualTo(8);
         assertThat(ExitInfo.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("msg"))).isEqualTo(144);
+        // temper_bw: 6*8 + 4 + 4
+        assertThat(CgroupBandwidth.LAYOUT.byteSize()).isEqualTo(56);
+        assertThat(CgroupBandwidth.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("source"))).isEqualTo(48);
+        assertThat(BpfScheduler.CONTRACT).containsEntry("cgroup_bw", 56L);
+    }
+
+    @Test
+    void bandwidthEntryDecodesAsTheSchedulerWritesIt() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(CgroupBandwidth.LAYOUT);
+            s.set(ValueLayout.JAVA_LONG, 0, 50_000_000L);
+            s.set(ValueLayout.JAVA_LONG, 8, 100_000_000L);
+            s.set(ValueLayout.JAVA_LONG, 16, 0L);
+            s.set(ValueLayout.JAVA_LONG, 24, -1_500L);
+            s.set(ValueLayout.JAVA_LONG, 32, 123_456_789L);
+            s.set(ValueLayout.JAVA_LONG, 40, 77L);
+            s.set(ValueLayout.JAVA_INT, 48, CgroupBandwidth.SOURCE_KERNEL);
+            CgroupBandwidth bw = CgroupBandwidth.decode(s);
+            assertThat(bw).isEqualTo(new CgroupBandwidth(50_000_000L, 100_000_000L, 0, -1_500L, 123_456_789L, 77, 1));
+            assertThat(bw.cpus()).isEqualTo(0.5);
+            assertThat(bw.sourceName()).isEqualTo("cpu.max");
+            assertThat(new CgroupBandwidth(1, 0, 0, 0, 0, 0, 2).cpus()).isZero();
+            assertThat(new CgroupBandwidth(1, 0, 0, 0, 0, 0, 2).sourceName()).isEqualTo("pod ceiling");
+            assertThat(new CgroupBandwidth(1, 0, 0, 0, 0, 0, 9).sourceName()).isEqualTo("source 9");
+        }
     }
 
     @Test
