@@ -115,7 +115,8 @@ struct task_ctx {
 	u32 tier;		/* tier when last queued */
 	u32 weight;
 	u32 run_tier;		/* tier charged for the current run */
-	u64 started_ns;
+	u64 started_ns;		/* when the current run started; 0 = not running */
+	u64 started_exec;	/* its se.sum_exec_runtime then */
 	u64 reserved_ns;	/* ceiling budget reserved for the current run */
 	u64 woken_ns;		/* when it last woke up; 0 once it ran */
 	s32 victim;		/* CPU select_cpu chose to preempt; -1 = none */
@@ -599,6 +600,7 @@ void BPF_STRUCT_OPS(temper_running, struct task_struct *p)
 	cfg = tier_cfg(tier);
 	tctx->run_tier = tier;
 	tctx->started_ns = now;
+	tctx->started_exec = p->se.sum_exec_runtime;
 	tctx->reserved_ns = 0;
 	if (cc) {
 		cc->rank = tier == TEMPER_SYSTEM_TIER ? RANK_SYSTEM : tier;
@@ -659,7 +661,13 @@ void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)
 	if (!tctx || !tctx->started_ns)
 		return;
 	tier = tctx->run_tier;	/* one read, so the bounds checks below are the ones the verifier sees */
-	ran = bpf_ktime_get_ns() - tctx->started_ns;
+	/*
+	 * Charge what the kernel accounted to the task for this run, the figure cpu.stat and cpu.max
+	 * count in, rather than the time between these callbacks, which also holds the switch.
+	 */
+	ran = p->se.sum_exec_runtime - tctx->started_exec;
+	if ((s64)ran < 0 || ran > bpf_ktime_get_ns() - tctx->started_ns)
+		ran = bpf_ktime_get_ns() - tctx->started_ns;
 	tctx->started_ns = 0;
 	if ((st = tier_stat(tier)))
 		st->runtime_ns += ran;
