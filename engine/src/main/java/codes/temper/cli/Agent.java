@@ -63,11 +63,12 @@ public final class Agent implements AutoCloseable {
      *
      * @param client    the API server; null in file mode
      * @param policies  a directory or a Git location
+     * @param kernelBtf the kernel's BTF, read to learn whether sched_ext passes cpu.max; null = {@link CpuMaxProbe#VMLINUX_BTF}
      */
     public record Options(String nodeName, KubernetesClient client, Path podsFile, Path nodeFile, String policies,
             Path cacheDir, Path gitCredentials, Path trustedKeys, Duration gitTimeout, Duration pollInterval,
             Path safeModeFile, Duration safeModeFilePoll, DriverChoice.Mode driver, Path bpfObject, Path cgroupRoot,
-            CgroupDriver cgroupDriver, Reconciler.Pacing pacing, EjectionBackoff backoff, Api api) {
+            CgroupDriver cgroupDriver, Reconciler.Pacing pacing, EjectionBackoff backoff, Api api, Path kernelBtf) {
 
         public boolean fileMode() {
             return podsFile != null;
@@ -156,7 +157,7 @@ public final class Agent implements AutoCloseable {
         CgroupIds cgroups = new CgroupIds(o.cgroupRoot());
         CgroupDriver driver = o.cgroupDriver() != null ? o.cgroupDriver() : detectCgroupDriver(o.cgroupRoot());
         // The agent runs on its node: its own kernel's BTF says whether sched_ext passes cpu.max.
-        CpuMaxProbe.Result cpuMax = CpuMaxProbe.probe();
+        CpuMaxProbe.Result cpuMax = CpuMaxProbe.probe(o.kernelBtf() != null ? o.kernelBtf() : CpuMaxProbe.VMLINUX_BTF);
         LOG.log(Level.INFO, "cpu.max: {0} ({1})", switch (cpuMax.answer()) {
             case YES -> "this kernel passes cgroup cpu.max to the scheduler";
             case NO -> "this kernel does not pass cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";

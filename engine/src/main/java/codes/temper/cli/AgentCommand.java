@@ -77,6 +77,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--bpf-object", paramLabel = "FILE", description = "Load this scheduler object instead of the one in the jar (lab use).")
     Path bpfObject;
 
+    @Option(names = "--kernel-btf", defaultValue = "/sys/kernel/btf/vmlinux", paramLabel = "FILE",
+            description = "The kernel's BTF, read to learn whether its sched_ext passes cgroup cpu.max to the scheduler (6.17+). Default: ${DEFAULT-VALUE}.")
+    Path kernelBtf;
+
     @Option(names = "--cgroup-root", defaultValue = "/sys/fs/cgroup", paramLabel = "DIR")
     Path cgroupRoot;
 
@@ -121,7 +125,7 @@ final class AgentCommand implements Callable<Integer> {
         Agent.Options o = new Agent.Options(fileMode ? blankToNull(node) : node, client, podsFile, nodeFile, policies, cacheDir, gitCredentials,
                 trustedKeys, gitTimeout, pollInterval, safeModeFile, Duration.ofMillis(20), driver, bpfObject, cgroupRoot, cgroupDriver,
                 new Reconciler.Pacing(debounce, maxDelay, resync, Duration.ofSeconds(1)), EjectionBackoff.defaults(),
-                new Agent.Api(bind, port, apiTokens, auditFile));
+                new Agent.Api(bind, port, apiTokens, auditFile), kernelBtf);
         Agent agent = new Agent(o).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {

@@ -37,6 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * dry run (this host has no sched_ext), which records every write the BPF driver would make.
  */
 class AgentClusterTest {
+    /** No kernel BTF: the probe answers "unknown" (= cannot enforce cpu.max), whatever kernel runs the test. */
+    private static final Path NO_KERNEL_BTF = Path.of("/nonexistent/kernel/btf/vmlinux");
+
     static final Path EXAMPLES = Path.of("../policies/examples");
 
     @TempDir
@@ -75,7 +78,7 @@ class AgentClusterTest {
                 poll, null, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN, null, cgroups, CgroupDriver.SYSTEMD,
                 new Reconciler.Pacing(Reconciler.Pacing.DEFAULT.debounce(), Reconciler.Pacing.DEFAULT.maxDelay(), Duration.ofMinutes(5),
                         Duration.ofMillis(200)),
-                EjectionBackoff.defaults(), null);
+                EjectionBackoff.defaults(), null, NO_KERNEL_BTF);
         agent = new Agent(o).start();
         return agent;
     }

@@ -58,7 +58,7 @@ class AgentFileModeTest {
         Agent.Options o = new Agent.Options(null, null, pods, node, POLICIES.toString(), null, null, null, Duration.ofSeconds(5),
                 Duration.ofSeconds(1), safeMode, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN, null, cgroupRoot, driver,
                 new Reconciler.Pacing(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMillis(200)),
-                EjectionBackoff.defaults(), null);
+                EjectionBackoff.defaults(), null, null);
         agent = new Agent(o).start();
         return agent;
     }

@@ -30,7 +30,7 @@ class AgentGitTest {
     Agent start(String url, Path cache) throws Exception {
         return new Agent(new Agent.Options(null, null, Path.of("../policies/examples/pods.yaml"), Path.of("../policies/examples/node.yaml"),
                 url, cache, null, null, Duration.ofSeconds(5), Duration.ofMillis(200), null, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN,
-                null, dir, CgroupDriver.SYSTEMD, Reconciler.Pacing.DEFAULT, EjectionBackoff.defaults(), null)).start();
+                null, dir, CgroupDriver.SYSTEMD, Reconciler.Pacing.DEFAULT, EjectionBackoff.defaults(), null, null)).start();
     }
 
     static AgentStatus await(Agent a, Predicate<AgentStatus> p, String what) throws InterruptedException {

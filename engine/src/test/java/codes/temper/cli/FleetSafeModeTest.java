@@ -53,7 +53,7 @@ class FleetSafeModeTest {
             for (int i = 0; i < NODES; i++) {
                 agents.add(new Agent(new Agent.Options(String.format("node-%02d", i), client, null, null, "../policies", null, null, null,
                         Duration.ofSeconds(5), Duration.ofMinutes(1), null, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN, null,
-                        dir, CgroupDriver.SYSTEMD, Reconciler.Pacing.DEFAULT, EjectionBackoff.defaults(), null)).start());
+                        dir, CgroupDriver.SYSTEMD, Reconciler.Pacing.DEFAULT, EjectionBackoff.defaults(), null, null)).start());
             }
             await(() -> agents.stream().allMatch(a -> a.supervisor().driver().attached()), "all attached");
 

@@ -60,7 +60,7 @@ class KillSwitchBench {
             }
             Agent agent = new Agent(new Agent.Options("node-a", client, null, null, "../policies", null, null, null, Duration.ofSeconds(5),
                     Duration.ofMinutes(1), null, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN, null, cg, CgroupDriver.SYSTEMD,
-                    Reconciler.Pacing.DEFAULT, EjectionBackoff.defaults(), null)).start();
+                    Reconciler.Pacing.DEFAULT, EjectionBackoff.defaults(), null, null)).start();
             DryRunDriver driver = (DryRunDriver) agent.supervisor().driver();
             try {
                 spinUntil(driver::attached);

@@ -28,7 +28,7 @@ class SafeModeFileBench {
         Path safe = dir.resolve("safe-mode");
         Agent agent = new Agent(new Agent.Options(null, null, Path.of("../policies/examples/pods.yaml"), Path.of("../policies/examples/node.yaml"),
                 "../policies", null, null, null, Duration.ofSeconds(5), Duration.ofMinutes(1), safe, Duration.ofMillis(20),
-                DriverChoice.Mode.DRY_RUN, null, dir, CgroupDriver.SYSTEMD, Reconciler.Pacing.DEFAULT, EjectionBackoff.defaults(), null)).start();
+                DriverChoice.Mode.DRY_RUN, null, dir, CgroupDriver.SYSTEMD, Reconciler.Pacing.DEFAULT, EjectionBackoff.defaults(), null, null)).start();
         try {
             KillSwitchBench.spinUntil(() -> agent.supervisor().driver().attached());
             List<Long> detach = new ArrayList<>(), status = new ArrayList<>(), reattach = new ArrayList<>();
