@@ -493,7 +493,7 @@ static bool queued(u32 tier, u32 llc)
 	bpf_for(i, 0, TEMPER_MAX_LLCS) {
 		if (i >= nr_llcs)
 			break;
-		if (scx_bpf_dsq_nr_queued(dsq_of(i, tier)) > 0)
+		if (i != llc && scx_bpf_dsq_nr_queued(dsq_of(i, tier)) > 0)
 			return true;
 	}
 	return false;

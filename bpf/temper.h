@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The contract between the scheduler (temper.bpf.c) and the agent (engine: codes.temper.sched).
- * The agent writes pod_tiers, tiers, node_config and cpu_llc, and reads tier_stats and exit_info.
- * The Java codecs mirror these layouts field by field, so change both together. Fields are only
- * ever appended, and zero in an appended field means the default behaviour, so a tool written
- * against the first fields (the bpftool recipe in README.md) keeps working.
+ * The agent writes pod_tiers, tiers, node_config and cpu_llc, and reads tier_stats, cgroup_bw and
+ * exit_info. The Java codecs mirror these layouts field by field, so change both together. Fields
+ * are only ever appended, and zero in an appended field means the default behaviour, so a tool
+ * written against the first fields (the bpftool recipe in README.md) keeps its meaning as long as
+ * it zero-fills the value to the map's size.
  */
 #ifndef TEMPER_H
 #define TEMPER_H
