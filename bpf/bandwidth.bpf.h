@@ -66,18 +66,13 @@ static void bw_set(u64 id, u64 period_us, u64 quota_us, u64 burst_us, u32 source
 static void bw_roll(struct temper_bw *bw, u64 now)
 {
 	u64 end = bw->period_end_ns, n;
-	s64 cap, got;
 
 	if ((s64)(now - end) < 0 || !bw->period_ns)
 		return;
 	n = (now - end) / bw->period_ns + 1;
 	if (__sync_val_compare_and_swap(&bw->period_end_ns, end, end + n * bw->period_ns) != end)
 		return;
-	cap = bw->quota_ns + bw->burst_ns;
-	got = __sync_fetch_and_add(&bw->budget_ns, bw->quota_ns * (n < 16 ? n : 16));
-	got += bw->quota_ns * (n < 16 ? n : 16);
-	if (got > cap)
-		__sync_fetch_and_sub(&bw->budget_ns, got - cap);
+	budget_refill(&bw->budget_ns, bw->quota_ns * (n < 16 ? n : 16), bw->quota_ns + bw->burst_ns);
 }
 
 /* The refill time of the first of the task's limited cgroups that has no budget left, or 0. */

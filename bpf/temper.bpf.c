@@ -185,6 +185,12 @@ static u32 slot(u32 tier)
 	asm volatile("" : "+r"(tier));	/* the compiler may not drop the mask as redundant */
 	return tier & (SLOTS - 1);
 }
+
+/* A tier's ceiling budget (see budget_reserve() below). */
+static s64 *tier_budget(u32 tier)
+{
+	return &budget_ns[slot(tier)];
+}
 static u64 window_start_ns;
 static u64 nr_parked;
 static u64 timer_due_ns;		/* when the window timer fires next */
@@ -203,9 +209,33 @@ static struct temper_tier *tier_cfg(u32 tier)
 	return cfg && (cfg->flags & TEMPER_TIER_ENABLED) ? cfg : NULL;
 }
 
+/* The u64 counters at the head of struct temper_tier_stats, in their order there. */
+enum tier_counter {
+	STAT_RUNTIME_NS,
+	STAT_ENQUEUED,
+	STAT_DISPATCHED,
+	STAT_THROTTLED,
+	STAT_DIRECT,
+	STAT_PREEMPTS,
+	STAT_WAKEUPS,
+	STAT_WAKE_NS,
+	NR_TIER_COUNTERS,
+};
+_Static_assert(__builtin_offsetof(struct temper_tier_stats, wake_hist) == NR_TIER_COUNTERS * sizeof(u64),
+	       "enum tier_counter must list the counters of struct temper_tier_stats in order");
+
 static struct temper_tier_stats *tier_stat(u32 tier)
 {
 	return bpf_map_lookup_elem(&tier_stats, &tier);
+}
+
+/* Per-CPU counters, so a plain add is enough. */
+static void stat_add(u32 tier, enum tier_counter field, u64 n)
+{
+	struct temper_tier_stats *st = tier_stat(tier);
+
+	if (st && field < NR_TIER_COUNTERS)
+		((u64 *)st)[field] += n;
 }
 
 static u64 tier_slice(u32 tier)
@@ -220,7 +250,7 @@ static bool throttled(u32 tier)
 	struct temper_tier *cfg = tier_cfg(tier);
 
 	return cfg && cfg->ceiling_mcpu && tier < TEMPER_MAX_TIERS &&
-	       *(volatile s64 *)&budget_ns[slot(tier)] <= 0;
+	       *(volatile s64 *)tier_budget(tier) <= 0;
 }
 
 static u32 llc_of(s32 cpu)
@@ -246,6 +276,38 @@ static u32 default_tier(struct temper_config *c)
 		if (tier_cfg(i - 1))
 			return i - 1;
 	return TEMPER_SYSTEM_TIER;
+}
+
+/*
+ * A budget of CPU time shared by all CPUs: a tier's ceiling, or a cgroup's cpu.max. A CPU reserves
+ * a slice before it runs a task and settles what the task really ran when it stops; each period
+ * refills it up to a cap. Below zero is debt, carried into the next period.
+ */
+/* Takes up to @want from @budget; returns what it got (0 when nothing is left). */
+static s64 budget_reserve(s64 *budget, s64 want)
+{
+	s64 left = __sync_fetch_and_sub(budget, want);
+
+	if (left >= want)
+		return want;
+	left = left > 0 ? left : 0;
+	__sync_fetch_and_add(budget, want - left);
+	return left;
+}
+
+/* Gives back what a run did not use of its reservation, or owes its overrun. */
+static void budget_settle(s64 *budget, s64 reserved, s64 ran)
+{
+	__sync_fetch_and_add(budget, reserved - ran);
+}
+
+/* Adds a period's worth, keeping at most @cap: unused budget does not pile up, debt is repaid. */
+static void budget_refill(s64 *budget, s64 add, s64 cap)
+{
+	s64 got = __sync_fetch_and_add(budget, add) + add;
+
+	if (got > cap)
+		__sync_fetch_and_sub(budget, got - cap);
 }
 
 #include "bandwidth.bpf.h"
@@ -366,7 +428,6 @@ static bool preempts(u32 tier)
 
 s32 BPF_STRUCT_OPS(temper_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
-	struct temper_tier_stats *st;
 	struct task_ctx *tctx;
 	bool is_idle = false;
 	s32 cpu, victim;
@@ -381,8 +442,7 @@ s32 BPF_STRUCT_OPS(temper_select_cpu, struct task_struct *p, s32 prev_cpu, u64 w
 	if (is_idle) {
 		/* Nothing runnable was waiting for this CPU: run there now, skipping the queues. */
 		insert(p, SCX_DSQ_LOCAL, tier_slice(tctx->tier), 0);
-		if ((st = tier_stat(tctx->tier)))
-			st->direct++;
+		stat_add(tctx->tier, STAT_DIRECT, 1);
 		return cpu;
 	}
 	/*
@@ -399,7 +459,6 @@ s32 BPF_STRUCT_OPS(temper_select_cpu, struct task_struct *p, s32 prev_cpu, u64 w
 void BPF_STRUCT_OPS(temper_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = task_ctx(p);
-	struct temper_tier_stats *st;
 	u64 dsq, now, refill;
 	u32 tier, llc;
 	s32 cpu, victim;
@@ -415,9 +474,7 @@ void BPF_STRUCT_OPS(temper_enqueue, struct task_struct *p, u64 enq_flags)
 	if (tier > TEMPER_SYSTEM_TIER)
 		return;
 	cpu = scx_bpf_task_cpu(p);
-	st = tier_stat(tier);
-	if (st)
-		st->enqueued++;
+	stat_add(tier, STAT_ENQUEUED, 1);
 
 	/* Its cgroup spent its cpu.max budget: hold it until the refill, ordered by refill time. */
 	now = bpf_ktime_get_ns();
@@ -432,8 +489,7 @@ void BPF_STRUCT_OPS(temper_enqueue, struct task_struct *p, u64 enq_flags)
 	/* select_cpu chose this CPU to preempt: go first in its local queue and take it over. */
 	if ((enq_flags & SCX_ENQ_WAKEUP) && victim == cpu && !throttled(tier)) {
 		insert(p, SCX_DSQ_LOCAL, tier_slice(tier), enq_flags | SCX_ENQ_PREEMPT);
-		if (st)
-			st->preempts++;
+		stat_add(tier, STAT_PREEMPTS, 1);
 		return;
 	}
 
@@ -457,15 +513,13 @@ void BPF_STRUCT_OPS(temper_enqueue, struct task_struct *p, u64 enq_flags)
 		victim = victim_cpu(p, tier, cpu);
 	if (victim >= 0) {
 		scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
-		if (st)
-			st->preempts++;
+		stat_add(tier, STAT_PREEMPTS, 1);
 	}
 }
 
 /* Moves the oldest task of a tier to this CPU: from its own LLC's queue, else from another's. */
 static bool serve(u32 tier, u32 llc)
 {
-	struct temper_tier_stats *st;
 	u32 i;
 
 	if (!move_to_local(dsq_of(llc, tier))) {
@@ -479,8 +533,7 @@ static bool serve(u32 tier, u32 llc)
 			return false;
 	}
 	waiting_since[slot(tier)] = bpf_ktime_get_ns();
-	if ((st = tier_stat(tier)))
-		st->dispatched++;
+	stat_add(tier, STAT_DISPATCHED, 1);
 	return true;
 }
 
@@ -507,7 +560,6 @@ void BPF_STRUCT_OPS(temper_dispatch, s32 cpu, struct task_struct *prev)
 {
 	u64 now = bpf_ktime_get_ns();
 	u32 llc = llc_of(cpu), i;
-	struct temper_tier_stats *st;
 
 	if (TEMPER_FAULT == 2 && __sync_fetch_and_add(&nr_dispatches, 1) == 500) {
 		u64 data[1] = { 500 };
@@ -538,25 +590,13 @@ void BPF_STRUCT_OPS(temper_dispatch, s32 cpu, struct task_struct *prev)
 		if (!tier_cfg(i))
 			continue;
 		if (throttled(i)) {
-			if (queued(i, llc) && (st = tier_stat(i)))
-				st->throttled++;
+			if (queued(i, llc))
+				stat_add(i, STAT_THROTTLED, 1);
 			continue;
 		}
 		if (serve(i, llc))
 			return;
 	}
-}
-
-/* Takes up to @want from @budget; returns what it got (0 when nothing is left). */
-static s64 reserve(s64 *budget, s64 want)
-{
-	s64 left = __sync_fetch_and_sub(budget, want);
-
-	if (left >= want)
-		return want;
-	left = left > 0 ? left : 0;
-	__sync_fetch_and_add(budget, want - left);
-	return left;
 }
 
 /* Bucket of a wake-to-run latency: i such that 2^(i-1) <= us < 2^i. */
@@ -606,11 +646,11 @@ void BPF_STRUCT_OPS(temper_running, struct task_struct *p)
 		cc->rank = tier == TEMPER_SYSTEM_TIER ? RANK_SYSTEM : tier;
 		cc->protect = cfg && (cfg->flags & TEMPER_TIER_PREEMPT);
 	}
-	if (tctx->woken_ns && (st = tier_stat(tier))) {
-		st->wakeups++;
-		st->wake_ns += now - tctx->woken_ns;
+	if (tctx->woken_ns) {
+		stat_add(tier, STAT_WAKEUPS, 1);
+		stat_add(tier, STAT_WAKE_NS, now - tctx->woken_ns);
 		b = lat_bucket(now - tctx->woken_ns);
-		if (b < TEMPER_LAT_BUCKETS)
+		if ((st = tier_stat(tier)) && b < TEMPER_LAT_BUCKETS)
 			st->wake_hist[b]++;
 	}
 	tctx->woken_ns = 0;
@@ -624,7 +664,7 @@ void BPF_STRUCT_OPS(temper_running, struct task_struct *p)
 		if ((s64)(p->scx.dsq_vtime - vtime_now[slot(tier)]) > 0)
 			vtime_now[slot(tier)] = p->scx.dsq_vtime;
 		if (cfg && cfg->ceiling_mcpu) {
-			tctx->reserved_ns = reserve(&budget_ns[slot(tier)], want);
+			tctx->reserved_ns = budget_reserve(tier_budget(tier), want);
 			cut = tctx->reserved_ns;
 		}
 	}
@@ -636,7 +676,7 @@ void BPF_STRUCT_OPS(temper_running, struct task_struct *p)
 			continue;
 		bw_roll(bw, now);
 		tctx->run_bw[i] = id;
-		tctx->run_res[i] = reserve(&bw->budget_ns, want);
+		tctx->run_res[i] = budget_reserve(&bw->budget_ns, want);
 		if ((s64)tctx->run_res[i] < cut)
 			cut = tctx->run_res[i];
 	}
@@ -649,7 +689,6 @@ void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
 	u32 zero = 0, tier;
 	struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &zero);
-	struct temper_tier_stats *st;
 	struct temper_tier *cfg;
 	struct temper_bw *bw;
 	struct pod_ctx *pc;
@@ -669,19 +708,18 @@ void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)
 	if ((s64)ran < 0 || ran > bpf_ktime_get_ns() - tctx->started_ns)
 		ran = bpf_ktime_get_ns() - tctx->started_ns;
 	tctx->started_ns = 0;
-	if ((st = tier_stat(tier)))
-		st->runtime_ns += ran;
+	stat_add(tier, STAT_RUNTIME_NS, ran);
 	/* Give back the unused reservations, or owe the overrun to the next period. */
 	bpf_for(i, 0, BW_LEVELS) {
 		id = tctx->run_bw[i];
 		if (id && (bw = bpf_map_lookup_elem(&cgroup_bw, &id)))
-			__sync_fetch_and_add(&bw->budget_ns, (s64)tctx->run_res[i] - (s64)ran);
+			budget_settle(&bw->budget_ns, tctx->run_res[i], ran);
 	}
 	if (tier >= TEMPER_MAX_TIERS)
 		return;
 	cfg = tier_cfg(tier);
 	if (cfg && cfg->ceiling_mcpu)
-		__sync_fetch_and_add(&budget_ns[slot(tier)], (s64)tctx->reserved_ns - (s64)ran);
+		budget_settle(tier_budget(tier), tctx->reserved_ns, ran);
 	tctx->reserved_ns = 0;
 	if (tctx->pod && (pc = bpf_map_lookup_elem(&pod_ctxs, &tctx->pod)))
 		__sync_fetch_and_add(&pc->vtime, ran * WEIGHT_DFL / (tctx->weight ?: WEIGHT_DFL));
@@ -697,7 +735,7 @@ static void roll_window(u64 now)
 {
 	u64 start = window_start_ns;
 	struct temper_tier *cfg;
-	s64 left;
+	s64 full;
 	u32 i;
 
 	if (now - start < WINDOW_NS || __sync_val_compare_and_swap(&window_start_ns, start, now) != start)
@@ -705,12 +743,11 @@ static void roll_window(u64 now)
 	bpf_for(i, 0, TEMPER_MAX_TIERS) {
 		cfg = tier_cfg(i);
 		if (!cfg || !cfg->ceiling_mcpu) {
-			budget_ns[slot(i)] = 0;
+			*tier_budget(i) = 0;
 			continue;
 		}
-		left = __sync_fetch_and_add(&budget_ns[slot(i)], cfg->ceiling_mcpu * (WINDOW_NS / 1000));
-		if (left > 0)
-			__sync_fetch_and_sub(&budget_ns[slot(i)], left);
+		full = cfg->ceiling_mcpu * (WINDOW_NS / 1000);
+		budget_refill(tier_budget(i), full, full);
 	}
 }
 
