@@ -1,5 +1,7 @@
 package codes.temper.controller;
 
+import codes.temper.concurrent.Coalescing;
+import codes.temper.concurrent.CoalescingLoop;
 import codes.temper.kube.crd.TemperPolicy;
 import codes.temper.kube.crd.TemperPolicyStatus;
 import io.fabric8.kubernetes.api.model.Node;
@@ -15,8 +17,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every node's {@code temper.codes/safe-mode-requested} in line with the TemperPolicies.
- * Informers keep caches of policies and nodes; every relevant event only triggers the
- * {@link Debouncer}, and one pass plans from the caches (desired vs actual, {@link SafeModePlanner})
+ * Informers keep caches of policies and nodes; every relevant event only signals the
+ * {@link CoalescingLoop}, and one pass plans from the caches (desired vs actual, {@link SafeModePlanner})
  * and applies the difference: a minimal JSON merge patch per node that needs one, a status patch
  * a conditional status replace per policy whose status changed. A periodic resync re-runs the pass, repairing anything a lost
  * event or a refused patch left behind.
@@ -47,8 +47,7 @@ public final class SafeModeController implements AutoCloseable {
     private final KubernetesClient client;
     private final Options options;
     private final SafeModePlanner planner;
-    private final ScheduledThreadPoolExecutor executor;
-    private final Debouncer debouncer;
+    private final CoalescingLoop loop;
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong nodePatches = new AtomicLong();
     private final AtomicLong nodeConflicts = new AtomicLong();
@@ -66,14 +65,8 @@ public final class SafeModeController implements AutoCloseable {
         this.client = client;
         this.options = options;
         this.planner = new SafeModePlanner(clock);
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "temper-controller");
-            t.setDaemon(true);
-            return t;
-        });
-        // On close, a pass in flight finishes; a debounced one that has not started is dropped.
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.debouncer = new Debouncer(options.quiet(), options.maxDelay(), this::passSafely, executor);
+        this.loop = new CoalescingLoop("temper-controller", new Coalescing.Pacing(options.quiet(), options.maxDelay(), options.resync()),
+                batch -> passSafely());
     }
 
     /** Starts the informers (blocks until both caches are filled), then the first pass and the resync. */
@@ -82,9 +75,7 @@ public final class SafeModeController implements AutoCloseable {
         policies = client.resources(TemperPolicy.class)
                 .inform(handler((a, b) -> !Objects.equals(a.getSpec(), b.getSpec())), 0);
         nodes = client.nodes().inform(handler(SafeModeController::relevantNodeChange), 0);
-        long resync = options.resync().toMillis();
-        executor.scheduleAtFixedRate(debouncer::trigger, resync, resync, TimeUnit.MILLISECONDS);
-        debouncer.trigger();
+        loop.start("start");
         log.info("controller started: {} policies, {} nodes, resync every {}",
                 policies.getStore().list().size(), nodes.getStore().list().size(), options.resync());
     }
@@ -98,17 +89,17 @@ public final class SafeModeController implements AutoCloseable {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                debouncer.trigger();
+                loop.signal("add");
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
-                if (relevantUpdate.test(oldObj, newObj)) debouncer.trigger();
+                if (relevantUpdate.test(oldObj, newObj)) loop.signal("update");
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                debouncer.trigger();
+                loop.signal("delete");
             }
         };
     }
@@ -134,7 +125,7 @@ public final class SafeModeController implements AutoCloseable {
         // Never plan from a cache that has not been filled: an empty policy list would look like
         // "no policy" and release every node the controller holds.
         if (!policies.hasSynced() || !nodes.hasSynced()) {
-            debouncer.trigger();
+            loop.signal("unsynced");
             return;
         }
         passes.incrementAndGet();
@@ -146,7 +137,7 @@ public final class SafeModeController implements AutoCloseable {
             if (cached != null && !Objects.equals(cached.getStatus(), e.getValue())) retry |= !writeStatus(cached, e.getValue());
         }
         // The watch will bring the newer node version; the next pass decides on it.
-        if (retry) debouncer.trigger();
+        if (retry) loop.signal("retry");
     }
 
     private boolean patchNode(NodePatch p) {
@@ -224,16 +215,13 @@ public final class SafeModeController implements AutoCloseable {
         }
     }
 
-    /** Stops the informers and waits (briefly) for a pass in flight to finish its patches. */
+    /**
+     * Stops the informers and waits (briefly) for a pass in flight to finish its patches; a
+     * debounced pass that has not started is dropped.
+     */
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) executor.shutdownNow();
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        loop.close(Duration.ofSeconds(10));
         if (nodes != null) nodes.close();
         if (policies != null) policies.close();
     }
