@@ -1,6 +1,7 @@
 package codes.temper.kube;
 
 import codes.temper.reconcile.World;
+import codes.temper.reconcile.WorldView;
 import codes.temper.yaml.InvalidInputException;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -41,6 +42,7 @@ public final class FileWorld implements World, AutoCloseable {
     }
 
     private final Path podsFile, nodeFile;
+    private final CgroupDriver cgroupDriver;
     private volatile Node node;
     private volatile List<Pod> pods = List.of();
     private volatile String problem;
@@ -48,9 +50,10 @@ public final class FileWorld implements World, AutoCloseable {
     private Stamp podsStamp, nodeStamp;
     private ScheduledExecutorService watcher;
 
-    public FileWorld(Path podsFile, Path nodeFile) {
+    public FileWorld(Path podsFile, Path nodeFile, CgroupDriver cgroupDriver) {
         this.podsFile = podsFile;
         this.nodeFile = nodeFile;
+        this.cgroupDriver = cgroupDriver;
     }
 
     /** Reads both files if they changed; true when the view or its problem changed. */
@@ -89,18 +92,13 @@ public final class FileWorld implements World, AutoCloseable {
     }
 
     @Override
+    public WorldView view() {
+        return WorldViews.of(synced, node(), pods, cgroupDriver, problem());
+    }
+
+    /** The node as last read (the agent takes its name from it when none is given). */
     public Optional<Node> node() {
         return Optional.ofNullable(node);
-    }
-
-    @Override
-    public List<Pod> pods() {
-        return pods;
-    }
-
-    @Override
-    public boolean synced() {
-        return synced;
     }
 
     @Override

@@ -3,6 +3,7 @@ package codes.temper.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.kube.CgroupDriver;
+import codes.temper.kube.NodeFacts;
 import codes.temper.kube.PodFacts;
 import codes.temper.kube.Snapshots;
 import codes.temper.policy.PolicyDirectory;
@@ -53,16 +54,13 @@ class ReconcilerCpuMaxTest {
             limits.put(((Number) Files.getAttribute(dir, "unix:ino")).longValue(), f.cpuLimitMillis());
         }
         Node n = node;
-        World world = new World() {
-            public Optional<Node> node() { return Optional.of(n); }
-            public List<Pod> pods() { return pods; }
-            public boolean synced() { return true; }
-        };
+        World world = () -> new WorldView(true, true, NodeFacts.of(n), pods.stream().map(p -> PodFacts.of(p, CgroupDriver.SYSTEMD)).toList(),
+                CgroupDriver.SYSTEMD.podsRoot(), Optional.empty());
         var policy = new PolicyParser().parse(PolicyDirectory.read(Path.of("../policies")));
         DryRunDriver driver = new DryRunDriver("test");
         SchedulerSupervisor supervisor = new SchedulerSupervisor(driver, EjectionBackoff.defaults(), Clock.systemUTC(), e -> { });
         try (Reconciler r = new Reconciler("node-a", world, () -> Optional.of(new PolicyRevision(policy, "test@1")), RuleEngine.get(),
-                CgroupDriver.SYSTEMD, new CgroupIds(cg), supervisor, "test", probe, new SafeModeSignals(), Reconciler.Pacing.DEFAULT,
+                new CgroupIds(cg), supervisor, "test", probe, new SafeModeSignals(), Reconciler.Pacing.DEFAULT,
                 Clock.systemUTC(), new SimpleMeterRegistry(), s -> { })) {
             AgentStatus st = r.reconcileOnce("test", 1);
             return new Pass(st, driver.applied().pods(), limits);
