@@ -1,6 +1,7 @@
 package codes.temper.kube;
 
 import codes.temper.reconcile.AgentStatus;
+import codes.temper.rules.Mode;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -46,7 +47,7 @@ public final class NodeStatusWriter implements AutoCloseable {
     private AgentStatus latest;
     private final Deque<Event> events = new ArrayDeque<>();
     private Written written;
-    private String lastMode;
+    private Mode lastMode;
     private boolean closed;
     private final Thread worker;
     private volatile long patches;
@@ -61,10 +62,10 @@ public final class NodeStatusWriter implements AutoCloseable {
     public void offer(AgentStatus st) {
         synchronized (lock) {
             latest = st;
-            if (!Objects.equals(lastMode, st.mode())) {
-                if (lastMode != null || !st.mode().equals("attach")) {
-                    events.add(event(st.mode().equals("attach") ? "Normal" : "Warning", "TemperModeChanged",
-                            "mode " + (lastMode == null ? "" : lastMode + " -> ") + st.mode() + ": " + String.join("; ", st.reasons())));
+            if (lastMode != st.mode()) {
+                if (lastMode != null || st.mode() != Mode.ATTACH) {
+                    events.add(event(st.mode() == Mode.ATTACH ? "Normal" : "Warning", "TemperModeChanged",
+                            "mode " + (lastMode == null ? "" : lastMode.wire() + " -> ") + st.mode().wire() + ": " + String.join("; ", st.reasons())));
                 }
                 lastMode = st.mode();
             }

@@ -35,25 +35,25 @@ final class StatusReport {
 
     /** Before the first pass: nothing applied, the node on CFS. */
     AgentStatus starting() {
-        return new AgentStatus(nodeName, Mode.SAFE_MODE.wire(), "degraded:starting", List.of("starting: nothing applied yet"),
+        return new AgentStatus(nodeName, Mode.SAFE_MODE, "degraded:starting", List.of("starting: nothing applied yet"),
                 null, false, List.of(), scheduler(), null, clock.instant());
     }
 
     /** The node left on CFS because the agent cannot decide (no policy, no node, a failing pass). */
     AgentStatus degraded(String why, String revision, AgentStatus.Reconfiguration last) {
-        return new AgentStatus(nodeName, Mode.SAFE_MODE.wire(), "degraded:" + why, List.of(why), revision, false,
+        return new AgentStatus(nodeName, Mode.SAFE_MODE, "degraded:" + why, List.of(why), revision, false,
                 List.of(), scheduler(), last, clock.instant());
     }
 
     /** Safe mode as the kill switch reports it, before the loop has run: the rest as it was. */
     AgentStatus safeMode(AgentStatus was, List<String> reasons) {
-        return new AgentStatus(nodeName, Mode.SAFE_MODE.wire(), "safe-mode", reasons, was.policyRevision(), was.ready(),
+        return new AgentStatus(nodeName, Mode.SAFE_MODE, "safe-mode", reasons, was.policyRevision(), was.ready(),
                 was.tiers(), scheduler(), was.lastReconfiguration(), clock.instant());
     }
 
     /** A pass that decided: its mode and reasons, the tiers, and where the scheduler stands now. */
     AgentStatus decided(Mode mode, List<String> reasons, String revision, Decision decision, AgentStatus.Reconfiguration last) {
-        return new AgentStatus(nodeName, mode.wire(), agentStatus(mode, reasons), reasons, revision, true,
+        return new AgentStatus(nodeName, mode, agentStatus(mode, reasons), reasons, revision, true,
                 tiers(decision), scheduler(), last, clock.instant());
     }
 

@@ -6,6 +6,7 @@ import codes.temper.policy.PolicyDirectory;
 import codes.temper.policy.PolicyParser;
 import codes.temper.policy.PolicySet;
 import codes.temper.policy.QosClass;
+import codes.temper.rules.Mode;
 import codes.temper.rules.NodeFact;
 import codes.temper.rules.PodFact;
 import codes.temper.rules.RuleEngine;
@@ -127,7 +128,7 @@ class ReconcilePassTest {
         signals.set(SafeModeSignals.Source.FILE, true, "/run/temper/safe-mode exists");
         ReconcilePass.Outcome o = run(view(web));
         assertThat(driver.attached()).isFalse();
-        assertThat(o.status().mode()).isEqualTo("safe-mode");
+        assertThat(o.status().mode()).isEqualTo(Mode.SAFE_MODE);
         assertThat(o.status().agentStatus()).isEqualTo("safe-mode");
         assertThat(o.status().reasons().getFirst()).isEqualTo("safe-mode file: /run/temper/safe-mode exists");
         assertThat(o.status().ready()).as("the decision (stand down) was applied").isTrue();
@@ -156,7 +157,7 @@ class ReconcilePassTest {
         ReconcilePass.Outcome o = run(view(web));
         assertThat(d.history()).as("never applied").isEmpty();
         assertThat(d.attached()).isFalse();
-        assertThat(o.status().mode()).isEqualTo("safe-mode");
+        assertThat(o.status().mode()).isEqualTo(Mode.SAFE_MODE);
         assertThat(o.writes()).isZero();
         assertThat(supervisor.status().phase()).isEqualTo(SchedulerSupervisor.Phase.DETACHED);
     }
@@ -180,7 +181,7 @@ class ReconcilePassTest {
 
     void assertDegraded(ReconcilePass.Outcome o, String agentStatus) {
         assertThat(o.status().agentStatus()).isEqualTo(agentStatus);
-        assertThat(o.status().mode()).isEqualTo("safe-mode");
+        assertThat(o.status().mode()).isEqualTo(Mode.SAFE_MODE);
         assertThat(o.status().ready()).isFalse();
         assertThat(o.decided()).isFalse();
         assertThat(driver.attached()).as("stood down").isFalse();
@@ -193,7 +194,7 @@ class ReconcilePassTest {
         cgroup(web);
         pass = passOver(new FailingDriver(), signals);
         ReconcilePass.Outcome o = run(view(web));
-        assertThat(o.status().mode()).as("the rules still say attach").isEqualTo("attach");
+        assertThat(o.status().mode()).as("the rules still say attach").isEqualTo(Mode.ATTACH);
         assertThat(o.status().agentStatus()).isEqualTo("degraded:scheduler failed, retrying: attach failed: EPERM");
         assertThat(o.status().scheduler().phase()).isEqualTo("BACKOFF");
     }
