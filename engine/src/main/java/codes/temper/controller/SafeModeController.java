@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,9 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
-import org.slf4j.Logger;
 import tools.jackson.databind.json.JsonMapper;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every node's {@code temper.codes/safe-mode-requested} in line with the TemperPolicies.
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SafeModeController implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(SafeModeController.class);
+    private static final Logger LOG = System.getLogger(SafeModeController.class.getName());
 
     public record Options(Duration resync, Duration quiet, Duration maxDelay) {
         public static final Options DEFAULT = new Options(Duration.ofMinutes(10), Duration.ofMillis(500), Duration.ofSeconds(5));
@@ -76,7 +76,7 @@ public final class SafeModeController implements AutoCloseable {
                 .inform(handler((a, b) -> !Objects.equals(a.getSpec(), b.getSpec())), 0);
         nodes = client.nodes().inform(handler(SafeModeController::relevantNodeChange), 0);
         loop.start("start");
-        log.info("controller started: {} policies, {} nodes, resync every {}",
+        LOG.log(Level.INFO, "controller started: {0} policies, {1} nodes, resync every {2}",
                 policies.getStore().list().size(), nodes.getStore().list().size(), options.resync());
     }
 
@@ -116,7 +116,7 @@ public final class SafeModeController implements AutoCloseable {
             pass();
         } catch (RuntimeException e) {
             failures.incrementAndGet();
-            log.warn("reconcile pass failed, retrying at the next event or resync: {}", e.toString());
+            LOG.log(Level.WARNING, "reconcile pass failed, retrying at the next event or resync: {0}", e.toString());
         }
     }
 
@@ -149,17 +149,17 @@ public final class SafeModeController implements AutoCloseable {
         try {
             client.nodes().withName(p.node()).patch(PatchContext.of(PatchType.JSON_MERGE), json);
             nodePatches.incrementAndGet();
-            log.info("node {}: {}", p.node(), p.annotations());
+            LOG.log(Level.INFO, "node {0}: {1}", p.node(), p.annotations());
             event(p);
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) return true;
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 nodeConflicts.incrementAndGet();
-                log.info("node {} changed while deciding; deciding again", p.node());
+                LOG.log(Level.INFO, "node {0} changed while deciding; deciding again", p.node());
             } else {
                 failures.incrementAndGet();
-                log.warn("node {}: patch failed: {}", p.node(), e.getMessage());
+                LOG.log(Level.WARNING, "node {0}: patch failed: {1}", p.node(), e.getMessage());
             }
             return false;
         }
@@ -187,7 +187,7 @@ public final class SafeModeController implements AutoCloseable {
                     .withReportingComponent("temper.codes/controller").withReportingInstance("temper-controller")
                     .withFirstTimestamp(now).withLastTimestamp(now).withCount(1).build()).create();
         } catch (KubernetesClientException e) {
-            log.warn("node {}: event not recorded: {}", p.node(), e.getMessage());
+            LOG.log(Level.WARNING, "node {0}: event not recorded: {1}", p.node(), e.getMessage());
         }
     }
 
@@ -209,7 +209,7 @@ public final class SafeModeController implements AutoCloseable {
                 statusConflicts.incrementAndGet();
             } else {
                 failures.incrementAndGet();
-                log.warn("TemperPolicy {}: status update failed: {}", cached.getMetadata().getName(), e.getMessage());
+                LOG.log(Level.WARNING, "TemperPolicy {0}: status update failed: {1}", cached.getMetadata().getName(), e.getMessage());
             }
             return false;
         }
