@@ -2,13 +2,12 @@ package codes.temper.controller;
 
 import codes.temper.concurrent.Coalescing;
 import codes.temper.concurrent.CoalescingLoop;
+import codes.temper.kube.NodeWrites;
 import codes.temper.kube.crd.TemperPolicy;
 import codes.temper.kube.crd.TemperPolicyStatus;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.lang.System.Logger;
@@ -16,12 +15,10 @@ import java.lang.System.Logger.Level;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Keeps every node's {@code temper.codes/safe-mode-requested} in line with the TemperPolicies.
@@ -42,7 +39,8 @@ public final class SafeModeController implements AutoCloseable {
     /** Counters for logs and tests: how much work the passes did. */
     public record Stats(long passes, long nodePatches, long nodeConflicts, long statusWrites, long statusConflicts, long failures) {}
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final NodeWrites.Reporter REPORTER =
+            new NodeWrites.Reporter("temper-controller", "temper-controller", "temper.codes/controller", "temper-controller", null);
 
     private final KubernetesClient client;
     private final Options options;
@@ -141,13 +139,8 @@ public final class SafeModeController implements AutoCloseable {
     }
 
     private boolean patchNode(NodePatch p) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        if (p.resourceVersion() != null) metadata.put("resourceVersion", p.resourceVersion());
-        metadata.put("annotations", p.annotations());
-        // Our own mapper: fabric8's omits nulls, and a null is how a merge patch removes a key.
-        String json = JSON.writeValueAsString(Map.of("metadata", metadata));
         try {
-            client.nodes().withName(p.node()).patch(PatchContext.of(PatchType.JSON_MERGE), json);
+            NodeWrites.patchAnnotations(client, p.node(), p.resourceVersion(), p.annotations());
             nodePatches.incrementAndGet();
             LOG.log(Level.INFO, "node {0}: {1}", p.node(), p.annotations());
             event(p);
@@ -176,16 +169,9 @@ public final class SafeModeController implements AutoCloseable {
         String message = requested != null
                 ? "safe mode requested by " + (by == null ? "the controller" : by) + (reason == null ? "" : ": " + reason)
                 : "the controller's safe-mode request was withdrawn";
-        String now = java.time.Instant.now().toString();
         try {
-            client.v1().events().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.EventBuilder()
-                    .withNewMetadata().withGenerateName(p.node() + ".temper-controller.").withNamespace("default").endMetadata()
-                    .withNewInvolvedObject().withApiVersion("v1").withKind("Node").withName(p.node()).endInvolvedObject()
-                    .withType(requested != null ? "Warning" : "Normal")
-                    .withReason(requested != null ? "TemperSafeModeRequested" : "TemperSafeModeReleased")
-                    .withMessage(message).withNewSource().withComponent("temper-controller").endSource()
-                    .withReportingComponent("temper.codes/controller").withReportingInstance("temper-controller")
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1).build()).create();
+            NodeWrites.send(client, NodeWrites.event(REPORTER, p.node(), requested != null ? "Warning" : "Normal",
+                    requested != null ? "TemperSafeModeRequested" : "TemperSafeModeReleased", message));
         } catch (KubernetesClientException e) {
             LOG.log(Level.WARNING, "node {0}: event not recorded: {1}", p.node(), e.getMessage());
         }
