@@ -1,5 +1,6 @@
 package codes.temper.kube;
 
+import codes.temper.concurrent.Daemons;
 import codes.temper.reconcile.World;
 import codes.temper.reconcile.WorldView;
 import codes.temper.yaml.InvalidInputException;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -85,7 +85,7 @@ public final class FileWorld implements World, AutoCloseable {
     /** Polls every {@code interval}, calling {@code onChange} after each change. */
     public synchronized void watch(Duration interval, Runnable onChange) {
         if (watcher != null) return;
-        watcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("temper-files").factory());
+        watcher = Daemons.scheduler("temper-files");
         watcher.scheduleWithFixedDelay(() -> {
             if (refresh()) onChange.run();
         }, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
