@@ -84,6 +84,14 @@ class ReconcilePassTest {
         return ((Number) Files.getAttribute(Files.createDirectories(cgroupRoot.resolve(p.cgroup())), "unix:ino")).longValue();
     }
 
+    /** A first pass that attached with {@code p} mapped. */
+    PodFact attachedWith(PodFact p) throws Exception {
+        cgroup(p);
+        run(view(p));
+        assertThat(driver.attached()).isTrue();
+        return p;
+    }
+
     ReconcilePass.Outcome run(WorldView v) {
         return pass.run(v, Optional.of(policy), "test", 1);
     }
@@ -120,10 +128,7 @@ class ReconcilePassTest {
 
     @Test
     void aSafeModeRequestStandsTheSchedulerDownAndLeadsTheReasons() throws Exception {
-        PodFact web = pod("web", 0);
-        cgroup(web);
-        run(view(web));
-        assertThat(driver.attached()).isTrue();
+        PodFact web = attachedWith(pod("web", 0));
 
         signals.set(SafeModeSignals.Source.FILE, true, "/run/temper/safe-mode exists");
         ReconcilePass.Outcome o = run(view(web));
@@ -164,10 +169,7 @@ class ReconcilePassTest {
 
     @Test
     void withoutAViewAPolicyOrANodeTheNodeStaysOnCfsDegraded() throws Exception {
-        PodFact web = pod("web", 0);
-        cgroup(web);
-        run(view(web));
-        assertThat(driver.attached()).isTrue();
+        PodFact web = attachedWith(pod("web", 0));
 
         var unsynced = new WorldView(false, false, Optional.empty(), List.of(), ROOT, Optional.empty());
         assertDegraded(run(unsynced), "degraded:waiting for the first listing of the node and its pods");
