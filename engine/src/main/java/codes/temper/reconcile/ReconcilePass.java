@@ -1,11 +1,13 @@
 package codes.temper.reconcile;
 
+import codes.temper.policy.PolicySet;
 import codes.temper.rules.Decision;
 import codes.temper.rules.Mode;
 import codes.temper.rules.NodeFact;
 import codes.temper.rules.RuleEngine;
 import codes.temper.sched.CpuMaxProbe;
 import codes.temper.sched.SchedulerSupervisor;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,12 +43,12 @@ final class ReconcilePass {
     private final CpuMaxProbe.Result cpuMaxProbe;
     private final SafeModeState safeMode;
     private final LongSupplier nanoTime;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private AgentStatus.Reconfiguration lastReconfiguration;
     // The mapped pods as the last attaching pass named them, for the throttling figures.
     private volatile Map<Long, StatsSampler.PodRef> podRefs = Map.of();
     // The policy's default tier, asked of the rules once per policy and node.
-    private codes.temper.policy.PolicySet defaultTierPolicy;
+    private PolicySet defaultTierPolicy;
     private NodeFact defaultTierNode;
     private OptionalInt defaultTier = OptionalInt.empty();
 
@@ -55,7 +57,7 @@ final class ReconcilePass {
      *                    its node); null = infer from the node's kernelVersion, as offline
      */
     ReconcilePass(String nodeName, RuleEngine rules, CgroupIds cgroups, SchedulerSupervisor supervisor, StatusReport report,
-            CpuMaxProbe.Result cpuMaxProbe, SafeModeState safeMode, java.time.Clock clock, LongSupplier nanoTime) {
+            CpuMaxProbe.Result cpuMaxProbe, SafeModeState safeMode, Clock clock, LongSupplier nanoTime) {
         this.nodeName = nodeName;
         this.rules = rules;
         this.cgroups = cgroups;
