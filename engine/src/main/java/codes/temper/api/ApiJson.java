@@ -1,11 +1,16 @@
 package codes.temper.api;
 
+import codes.temper.rules.Mode;
 import io.javalin.json.JavalinJackson3;
 import java.util.Map;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.std.StdSerializer;
 
 /**
  * The one JSON mapper of the status API. Javalin 7 ships an adapter for Jackson 3
@@ -19,12 +24,19 @@ final class ApiJson {
      * Jackson 3's defaults; stated here so an upgrade that changes them does not change the API.
      * Reading is strict because the only body read is a safe-mode request: {@code {"enabled":
      * false, "enabled": true}} or trailing garbage is ambiguous, and an ambiguous request to
-     * take a node's scheduler down is refused rather than guessed.
+     * take a node's scheduler down is refused rather than guessed. A {@link Mode} is written as
+     * its wire name ({@code attach}, {@code safe-mode}, ...), as DESIGN.md spells it.
      */
     static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .addModule(new SimpleModule("temper-wire-names").addSerializer(Mode.class, new StdSerializer<>(Mode.class) {
+                @Override
+                public void serialize(Mode mode, JsonGenerator gen, SerializationContext ctxt) {
+                    gen.writeString(mode.wire());
+                }
+            }))
             .build();
 
     static final JavalinJackson3 JAVALIN = new JavalinJackson3(MAPPER, false);

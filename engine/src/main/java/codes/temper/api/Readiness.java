@@ -22,6 +22,6 @@ final class Readiness {
         if (s.policyRevision() == null) {
             return "no policy loaded yet";
         }
-        return "decision not applied yet (policy " + s.policyRevision() + ", mode " + s.mode() + ")";
+        return "decision not applied yet (policy " + s.policyRevision() + ", mode " + s.mode().wire() + ")";
     }
 }

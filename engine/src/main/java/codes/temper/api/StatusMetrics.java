@@ -69,7 +69,7 @@ final class StatusMetrics implements AutoCloseable {
         this.prometheus = registry instanceof PrometheusMeterRegistry p ? p : null;
         if (prometheus != null) prometheus.getPrometheusRegistry().register(wakeLatency);
         for (Mode m : Mode.values()) {
-            meters.add(Gauge.builder("temper.mode", current, r -> is(r, s -> m.wire().equals(s.mode())))
+            meters.add(Gauge.builder("temper.mode", current, r -> is(r, s -> s.mode() == m))
                     .description("1 for the node's current mode, 0 for the others")
                     .tag("mode", m.wire()).strongReference(true).register(registry));
         }

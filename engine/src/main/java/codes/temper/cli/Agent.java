@@ -130,9 +130,10 @@ public final class Agent implements AutoCloseable {
         }
         supervisor = new SchedulerSupervisor(choice.driver(), o.backoff(), Clock.systemUTC(), this::schedulerEvent);
 
-        Reconciler[] self = new Reconciler[1];
+        // The world adapters own the cgroup driver: they hand the loop pods with their cgroups.
+        CgroupDriver driver = o.cgroupDriver() != null ? o.cgroupDriver() : detectCgroupDriver(o.cgroupRoot());
         if (o.fileMode()) {
-            FileWorld files = new FileWorld(o.podsFile(), o.nodeFile());
+            FileWorld files = new FileWorld(o.podsFile(), o.nodeFile(), driver);
             files.refresh();
             nodeName = o.nodeName() != null ? o.nodeName()
                     : files.node().map(n -> n.getMetadata().getName()).orElseThrow(() -> new IOException(o.nodeFile() + ": no node"));
@@ -140,22 +141,10 @@ public final class Agent implements AutoCloseable {
             statusWriter = null;
         } else {
             nodeName = o.nodeName();
-            world = new InformerWorld(o.client(), nodeName, Duration.ofMinutes(10), new InformerWorld.Listener() {
-                @Override
-                public void nodeChanged(Node before, Node after) {
-                    annotation(self[0], after);
-                    self[0].signal("node");
-                }
-
-                @Override
-                public void podsChanged() {
-                    self[0].signal("pods");
-                }
-            });
+            world = new InformerWorld(o.client(), nodeName, Duration.ofMinutes(10), driver);
             statusWriter = new NodeStatusWriter(o.client(), nodeName);
         }
         CgroupIds cgroups = new CgroupIds(o.cgroupRoot());
-        CgroupDriver driver = o.cgroupDriver() != null ? o.cgroupDriver() : detectCgroupDriver(o.cgroupRoot());
         // The agent runs on its node: its own kernel's BTF says whether sched_ext passes cpu.max.
         CpuMaxProbe.Result cpuMax = CpuMaxProbe.probe(o.kernelBtf() != null ? o.kernelBtf() : CpuMaxProbe.VMLINUX_BTF);
         LOG.log(Level.INFO, "cpu.max: {0} ({1})", switch (cpuMax.answer()) {
@@ -163,9 +152,8 @@ public final class Agent implements AutoCloseable {
             case NO -> "this kernel does not pass cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
             case UNKNOWN -> "cannot tell whether this kernel passes cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
         }, cpuMax.why());
-        reconciler = new Reconciler(nodeName, world, policy, rules, driver, cgroups, supervisor, choice.why().orElse(null),
+        reconciler = new Reconciler(nodeName, world, policy, rules, cgroups, supervisor, choice.why().orElse(null),
                 cpuMax, signals, o.pacing(), Clock.systemUTC(), metrics, this::statusChanged);
-        self[0] = reconciler;
         safeModeFile = o.safeModeFile() == null ? null : new SafeModeFile(o.safeModeFile(), reconciler);
     }
 
@@ -175,7 +163,21 @@ public final class Agent implements AutoCloseable {
             safeModeFile.check();
             safeModeFile.watch(options.safeModeFilePoll());
         }
-        if (world instanceof InformerWorld iw) iw.start();
+        if (world instanceof InformerWorld iw) {
+            // Started once the reconciler exists, so the listener needs no forward reference.
+            iw.start(new InformerWorld.Listener() {
+                @Override
+                public void nodeChanged(Node before, Node after) {
+                    annotation(reconciler, after);
+                    reconciler.signal("node");
+                }
+
+                @Override
+                public void podsChanged() {
+                    reconciler.signal("pods");
+                }
+            });
+        }
         if (world instanceof FileWorld fw) fw.watch(Duration.ofMillis(250), () -> reconciler.signal("files"));
         pollOnce.run();
         long every = options.pollInterval().toMillis();

@@ -8,8 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code temper} command line. Exit codes: 0 ok, 1 invalid input or failed check, 2 usage. */
 @Command(name = "temper", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Kernel-level CPU QoS tiers for Kubernetes nodes.",
-        subcommands = {PlanCommand.class, ValidateCommand.class, TestCommand.class, BenchCommand.class, AgentCommand.class,
-                codes.temper.controller.ControllerCommand.class,
+        subcommands = {PlanCommand.class, ValidateCommand.class, TestCommand.class, BenchCommand.class, AgentCommand.class, ControllerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

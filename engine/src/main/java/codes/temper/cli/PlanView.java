@@ -1,6 +1,6 @@
 package codes.temper.cli;
 
-import codes.temper.kube.CpuWeight;
+import codes.temper.reconcile.CpuWeight;
 import codes.temper.rules.Assignment;
 import codes.temper.rules.Decision;
 import codes.temper.rules.TierCeiling;

@@ -1,39 +1,36 @@
 package codes.temper.controller;
 
+import codes.temper.concurrent.Coalescing;
+import codes.temper.concurrent.CoalescingLoop;
+import codes.temper.kube.NodeWrites;
 import codes.temper.kube.crd.TemperPolicy;
 import codes.temper.kube.crd.TemperPolicyStatus;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
-import org.slf4j.Logger;
-import tools.jackson.databind.json.JsonMapper;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every node's {@code temper.codes/safe-mode-requested} in line with the TemperPolicies.
- * Informers keep caches of policies and nodes; every relevant event only triggers the
- * {@link Debouncer}, and one pass plans from the caches (desired vs actual, {@link SafeModePlanner})
+ * Informers keep caches of policies and nodes; every relevant event only signals the
+ * {@link CoalescingLoop}, and one pass plans from the caches (desired vs actual, {@link SafeModePlanner})
  * and applies the difference: a minimal JSON merge patch per node that needs one, a status patch
  * a conditional status replace per policy whose status changed. A periodic resync re-runs the pass, repairing anything a lost
  * event or a refused patch left behind.
  */
 public final class SafeModeController implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(SafeModeController.class);
+    private static final Logger LOG = System.getLogger(SafeModeController.class.getName());
 
     public record Options(Duration resync, Duration quiet, Duration maxDelay) {
         public static final Options DEFAULT = new Options(Duration.ofMinutes(10), Duration.ofMillis(500), Duration.ofSeconds(5));
@@ -42,13 +39,13 @@ public final class SafeModeController implements AutoCloseable {
     /** Counters for logs and tests: how much work the passes did. */
     public record Stats(long passes, long nodePatches, long nodeConflicts, long statusWrites, long statusConflicts, long failures) {}
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final NodeWrites.Reporter REPORTER =
+            new NodeWrites.Reporter("temper-controller", "temper-controller", "temper.codes/controller", "temper-controller", null);
 
     private final KubernetesClient client;
     private final Options options;
     private final SafeModePlanner planner;
-    private final ScheduledThreadPoolExecutor executor;
-    private final Debouncer debouncer;
+    private final CoalescingLoop loop;
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong nodePatches = new AtomicLong();
     private final AtomicLong nodeConflicts = new AtomicLong();
@@ -66,14 +63,8 @@ public final class SafeModeController implements AutoCloseable {
         this.client = client;
         this.options = options;
         this.planner = new SafeModePlanner(clock);
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "temper-controller");
-            t.setDaemon(true);
-            return t;
-        });
-        // On close, a pass in flight finishes; a debounced one that has not started is dropped.
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.debouncer = new Debouncer(options.quiet(), options.maxDelay(), this::passSafely, executor);
+        this.loop = new CoalescingLoop("temper-controller", new Coalescing.Pacing(options.quiet(), options.maxDelay(), options.resync()),
+                batch -> passSafely());
     }
 
     /** Starts the informers (blocks until both caches are filled), then the first pass and the resync. */
@@ -82,10 +73,8 @@ public final class SafeModeController implements AutoCloseable {
         policies = client.resources(TemperPolicy.class)
                 .inform(handler((a, b) -> !Objects.equals(a.getSpec(), b.getSpec())), 0);
         nodes = client.nodes().inform(handler(SafeModeController::relevantNodeChange), 0);
-        long resync = options.resync().toMillis();
-        executor.scheduleAtFixedRate(debouncer::trigger, resync, resync, TimeUnit.MILLISECONDS);
-        debouncer.trigger();
-        log.info("controller started: {} policies, {} nodes, resync every {}",
+        loop.start("start");
+        LOG.log(Level.INFO, "controller started: {0} policies, {1} nodes, resync every {2}",
                 policies.getStore().list().size(), nodes.getStore().list().size(), options.resync());
     }
 
@@ -98,17 +87,17 @@ public final class SafeModeController implements AutoCloseable {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                debouncer.trigger();
+                loop.signal("add");
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
-                if (relevantUpdate.test(oldObj, newObj)) debouncer.trigger();
+                if (relevantUpdate.test(oldObj, newObj)) loop.signal("update");
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                debouncer.trigger();
+                loop.signal("delete");
             }
         };
     }
@@ -125,7 +114,7 @@ public final class SafeModeController implements AutoCloseable {
             pass();
         } catch (RuntimeException e) {
             failures.incrementAndGet();
-            log.warn("reconcile pass failed, retrying at the next event or resync: {}", e.toString());
+            LOG.log(Level.WARNING, "reconcile pass failed, retrying at the next event or resync: {0}", e.toString());
         }
     }
 
@@ -134,7 +123,7 @@ public final class SafeModeController implements AutoCloseable {
         // Never plan from a cache that has not been filled: an empty policy list would look like
         // "no policy" and release every node the controller holds.
         if (!policies.hasSynced() || !nodes.hasSynced()) {
-            debouncer.trigger();
+            loop.signal("unsynced");
             return;
         }
         passes.incrementAndGet();
@@ -146,29 +135,24 @@ public final class SafeModeController implements AutoCloseable {
             if (cached != null && !Objects.equals(cached.getStatus(), e.getValue())) retry |= !writeStatus(cached, e.getValue());
         }
         // The watch will bring the newer node version; the next pass decides on it.
-        if (retry) debouncer.trigger();
+        if (retry) loop.signal("retry");
     }
 
     private boolean patchNode(NodePatch p) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        if (p.resourceVersion() != null) metadata.put("resourceVersion", p.resourceVersion());
-        metadata.put("annotations", p.annotations());
-        // Our own mapper: fabric8's omits nulls, and a null is how a merge patch removes a key.
-        String json = JSON.writeValueAsString(Map.of("metadata", metadata));
         try {
-            client.nodes().withName(p.node()).patch(PatchContext.of(PatchType.JSON_MERGE), json);
+            NodeWrites.patchAnnotations(client, p.node(), p.resourceVersion(), p.annotations());
             nodePatches.incrementAndGet();
-            log.info("node {}: {}", p.node(), p.annotations());
+            LOG.log(Level.INFO, "node {0}: {1}", p.node(), p.annotations());
             event(p);
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) return true;
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 nodeConflicts.incrementAndGet();
-                log.info("node {} changed while deciding; deciding again", p.node());
+                LOG.log(Level.INFO, "node {0} changed while deciding; deciding again", p.node());
             } else {
                 failures.incrementAndGet();
-                log.warn("node {}: patch failed: {}", p.node(), e.getMessage());
+                LOG.log(Level.WARNING, "node {0}: patch failed: {1}", p.node(), e.getMessage());
             }
             return false;
         }
@@ -185,18 +169,11 @@ public final class SafeModeController implements AutoCloseable {
         String message = requested != null
                 ? "safe mode requested by " + (by == null ? "the controller" : by) + (reason == null ? "" : ": " + reason)
                 : "the controller's safe-mode request was withdrawn";
-        String now = java.time.Instant.now().toString();
         try {
-            client.v1().events().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.EventBuilder()
-                    .withNewMetadata().withGenerateName(p.node() + ".temper-controller.").withNamespace("default").endMetadata()
-                    .withNewInvolvedObject().withApiVersion("v1").withKind("Node").withName(p.node()).endInvolvedObject()
-                    .withType(requested != null ? "Warning" : "Normal")
-                    .withReason(requested != null ? "TemperSafeModeRequested" : "TemperSafeModeReleased")
-                    .withMessage(message).withNewSource().withComponent("temper-controller").endSource()
-                    .withReportingComponent("temper.codes/controller").withReportingInstance("temper-controller")
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1).build()).create();
+            NodeWrites.send(client, NodeWrites.event(REPORTER, p.node(), requested != null ? "Warning" : "Normal",
+                    requested != null ? "TemperSafeModeRequested" : "TemperSafeModeReleased", message));
         } catch (KubernetesClientException e) {
-            log.warn("node {}: event not recorded: {}", p.node(), e.getMessage());
+            LOG.log(Level.WARNING, "node {0}: event not recorded: {1}", p.node(), e.getMessage());
         }
     }
 
@@ -218,22 +195,19 @@ public final class SafeModeController implements AutoCloseable {
                 statusConflicts.incrementAndGet();
             } else {
                 failures.incrementAndGet();
-                log.warn("TemperPolicy {}: status update failed: {}", cached.getMetadata().getName(), e.getMessage());
+                LOG.log(Level.WARNING, "TemperPolicy {0}: status update failed: {1}", cached.getMetadata().getName(), e.getMessage());
             }
             return false;
         }
     }
 
-    /** Stops the informers and waits (briefly) for a pass in flight to finish its patches. */
+    /**
+     * Stops the informers and waits (briefly) for a pass in flight to finish its patches; a
+     * debounced pass that has not started is dropped.
+     */
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) executor.shutdownNow();
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        loop.close(Duration.ofSeconds(10));
         if (nodes != null) nodes.close();
         if (policies != null) policies.close();
     }

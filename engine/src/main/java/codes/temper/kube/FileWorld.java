@@ -1,6 +1,8 @@
 package codes.temper.kube;
 
+import codes.temper.concurrent.Daemons;
 import codes.temper.reconcile.World;
+import codes.temper.reconcile.WorldView;
 import codes.temper.yaml.InvalidInputException;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +42,7 @@ public final class FileWorld implements World, AutoCloseable {
     }
 
     private final Path podsFile, nodeFile;
+    private final CgroupDriver cgroupDriver;
     private volatile Node node;
     private volatile List<Pod> pods = List.of();
     private volatile String problem;
@@ -48,9 +50,10 @@ public final class FileWorld implements World, AutoCloseable {
     private Stamp podsStamp, nodeStamp;
     private ScheduledExecutorService watcher;
 
-    public FileWorld(Path podsFile, Path nodeFile) {
+    public FileWorld(Path podsFile, Path nodeFile, CgroupDriver cgroupDriver) {
         this.podsFile = podsFile;
         this.nodeFile = nodeFile;
+        this.cgroupDriver = cgroupDriver;
     }
 
     /** Reads both files if they changed; true when the view or its problem changed. */
@@ -82,25 +85,20 @@ public final class FileWorld implements World, AutoCloseable {
     /** Polls every {@code interval}, calling {@code onChange} after each change. */
     public synchronized void watch(Duration interval, Runnable onChange) {
         if (watcher != null) return;
-        watcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("temper-files").factory());
+        watcher = Daemons.scheduler("temper-files");
         watcher.scheduleWithFixedDelay(() -> {
             if (refresh()) onChange.run();
         }, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
+    public WorldView view() {
+        return WorldViews.of(synced, node(), pods, cgroupDriver, problem());
+    }
+
+    /** The node as last read (the agent takes its name from it when none is given). */
     public Optional<Node> node() {
         return Optional.ofNullable(node);
-    }
-
-    @Override
-    public List<Pod> pods() {
-        return pods;
-    }
-
-    @Override
-    public boolean synced() {
-        return synced;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package codes.temper.kube;
 
 import codes.temper.reconcile.World;
+import codes.temper.reconcile.WorldView;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * the field selector {@code spec.nodeName=<node>} (so the API server sends this agent only its own
  * pods, whatever the cluster's size). The caches are the view the reconciler reads; when the API
  * server goes away they keep the last listing and the informers re-list and re-watch on their own
- * when it returns.
+ * when it returns. It owns the node's cgroup driver, so the pods it hands on carry their cgroups.
  */
 public final class InformerWorld implements World, AutoCloseable {
 
@@ -29,19 +30,23 @@ public final class InformerWorld implements World, AutoCloseable {
     private final KubernetesClient client;
     private final String nodeName;
     private final Duration resync;
-    private final Listener listener;
+    private final CgroupDriver cgroupDriver;
     private SharedIndexInformer<Node> nodes;
     private SharedIndexInformer<Pod> pods;
 
-    public InformerWorld(KubernetesClient client, String nodeName, Duration resync, Listener listener) {
+    public InformerWorld(KubernetesClient client, String nodeName, Duration resync, CgroupDriver cgroupDriver) {
         this.client = client;
         this.nodeName = nodeName;
         this.resync = resync;
-        this.listener = listener;
+        this.cgroupDriver = cgroupDriver;
     }
 
-    /** Starts both informers without waiting: an unreachable API server at start is not fatal. */
-    public synchronized void start() {
+    /**
+     * Starts both informers without waiting: an unreachable API server at start is not fatal.
+     * {@code listener} hears of every change from then on.
+     */
+    public synchronized void start(Listener listener) {
+        if (nodes != null) return;
         nodes = client.nodes().withName(nodeName).runnableInformer(resync.toMillis());
         nodes.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -85,21 +90,23 @@ public final class InformerWorld implements World, AutoCloseable {
     }
 
     @Override
-    public Optional<Node> node() {
+    public WorldView view() {
+        return WorldViews.of(synced(), node(), pods(), cgroupDriver, problem());
+    }
+
+    private Optional<Node> node() {
         return nodes == null ? Optional.empty() : nodes.getStore().list().stream()
                 .filter(n -> nodeName.equals(n.getMetadata().getName())).findFirst();
     }
 
-    @Override
-    public List<Pod> pods() {
+    private List<Pod> pods() {
         // The API server already filters by spec.nodeName; filtering again costs nothing and keeps
         // a server (or test double) that ignores the field selector from handing us other nodes' pods.
         return pods == null ? List.of() : pods.getStore().list().stream()
                 .filter(p -> p.getSpec() != null && nodeName.equals(p.getSpec().getNodeName())).toList();
     }
 
-    @Override
-    public boolean synced() {
+    private boolean synced() {
         return nodes != null && pods != null && nodes.hasSynced() && pods.hasSynced();
     }
 

@@ -1,22 +1,18 @@
 package codes.temper.kube;
 
 import codes.temper.reconcile.AgentStatus;
+import codes.temper.rules.Mode;
+import codes.temper.concurrent.Daemons;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reports the agent's state on its Node: the {@code temper.codes/agent-status} and
@@ -35,18 +31,18 @@ public final class NodeStatusWriter implements AutoCloseable {
     public static final String REVISION_ANNOTATION = "temper.codes/policy-revision";
     /** Annotation values are for people and tools; a long reason is cut, the whole one is in /status. */
     static final int MAX_VALUE = 250;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private record Written(String status, String revision) {
     }
 
     private final KubernetesClient client;
     private final String nodeName;
+    private final NodeWrites.Reporter reporter;
     private final Object lock = new Object();
     private AgentStatus latest;
     private final Deque<Event> events = new ArrayDeque<>();
     private Written written;
-    private String lastMode;
+    private Mode lastMode;
     private boolean closed;
     private final Thread worker;
     private volatile long patches;
@@ -54,17 +50,18 @@ public final class NodeStatusWriter implements AutoCloseable {
     public NodeStatusWriter(KubernetesClient client, String nodeName) {
         this.client = client;
         this.nodeName = nodeName;
-        this.worker = Thread.ofPlatform().daemon().name("temper-node-status").start(this::run);
+        this.reporter = new NodeWrites.Reporter("temper", "temper-agent", "temper.codes/agent", nodeName, nodeName);
+        this.worker = Daemons.start("temper-node-status", this::run);
     }
 
     /** The reconciler's status listener: cheap, never blocks. */
     public void offer(AgentStatus st) {
         synchronized (lock) {
             latest = st;
-            if (!Objects.equals(lastMode, st.mode())) {
-                if (lastMode != null || !st.mode().equals("attach")) {
-                    events.add(event(st.mode().equals("attach") ? "Normal" : "Warning", "TemperModeChanged",
-                            "mode " + (lastMode == null ? "" : lastMode + " -> ") + st.mode() + ": " + String.join("; ", st.reasons())));
+            if (lastMode != st.mode()) {
+                if (lastMode != null || st.mode() != Mode.ATTACH) {
+                    events.add(event(st.mode() == Mode.ATTACH ? "Normal" : "Warning", "TemperModeChanged",
+                            "mode " + (lastMode == null ? "" : lastMode.wire() + " -> ") + st.mode().wire() + ": " + String.join("; ", st.reasons())));
                 }
                 lastMode = st.mode();
             }
@@ -104,7 +101,7 @@ public final class NodeStatusWriter implements AutoCloseable {
             try {
                 if (st != null && !Objects.equals(written, target(st))) patch(target(st));
                 if (ev != null) {
-                    client.v1().events().inNamespace("default").resource(ev).create();
+                    NodeWrites.send(client, ev);
                     synchronized (lock) {
                         events.pollFirst();
                     }
@@ -127,11 +124,10 @@ public final class NodeStatusWriter implements AutoCloseable {
     }
 
     private void patch(Written w) {
-        Map<String, Object> annotations = new LinkedHashMap<>();
+        Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(STATUS_ANNOTATION, w.status());
         annotations.put(REVISION_ANNOTATION, w.revision()); // null removes it: no revision applied
-        String body = JSON.writeValueAsString(Map.of("metadata", Map.of("annotations", annotations)));
-        client.nodes().withName(nodeName).patch(PatchContext.of(PatchType.JSON_MERGE), body);
+        NodeWrites.patchAnnotations(client, nodeName, null, annotations);
         patches++;
         written = w;
     }
@@ -142,15 +138,7 @@ public final class NodeStatusWriter implements AutoCloseable {
     }
 
     private Event event(String type, String reason, String message) {
-        Instant now = Instant.now();
-        return new EventBuilder()
-                .withNewMetadata().withGenerateName(nodeName + ".temper.").withNamespace("default").endMetadata()
-                .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Node").withName(nodeName).build())
-                .withType(type).withReason(reason).withMessage(message.length() > 1000 ? message.substring(0, 997) + "..." : message)
-                .withNewSource().withComponent("temper-agent").withHost(nodeName).endSource()
-                .withReportingComponent("temper.codes/agent").withReportingInstance(nodeName)
-                .withFirstTimestamp(now.toString()).withLastTimestamp(now.toString()).withCount(1)
-                .build();
+        return NodeWrites.event(reporter, nodeName, type, reason, message);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package codes.temper.policy;
 
+import codes.temper.sched.SchedulerConfig;
 import codes.temper.yaml.InvalidInputException;
 import codes.temper.yaml.Limits;
 import codes.temper.yaml.NodeReader;
@@ -26,8 +27,6 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
  */
 public final class PolicyParser {
     public static final String API_VERSION = "temper.codes/v1";
-    /** The scheduler keeps per-tier state in fixed-size arrays; see bpf/. */
-    public static final int MAX_TIERS = 16;
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern CPUS = Pattern.compile("(-?\\d+(?:\\.\\d+)?)(%?)");
 
@@ -136,7 +135,11 @@ public final class PolicyParser {
         Map<String, Node> seen = new LinkedHashMap<>();
         if (items != null) {
             if (items.isEmpty()) r.problem(tiersNode, "spec.tiers", "no tiers; at least one is required");
-            if (items.size() > MAX_TIERS) r.problem(tiersNode, "spec.tiers", items.size() + " tiers; at most " + MAX_TIERS + " are supported");
+            // The scheduler's limit (its per-tier arrays), checked here so a revision that cannot be
+            // applied is rejected with its file and line instead of failing on the node.
+            if (items.size() > SchedulerConfig.MAX_TIERS) {
+                r.problem(tiersNode, "spec.tiers", items.size() + " tiers; at most " + SchedulerConfig.MAX_TIERS + " are supported");
+            }
             for (int i = 0; i < items.size(); i++) {
                 Tier t = tier(r, items.get(i), i, seen);
                 if (t != null) tiers.add(t);

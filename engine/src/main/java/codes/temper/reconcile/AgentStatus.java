@@ -1,5 +1,6 @@
 package codes.temper.reconcile;
 
+import codes.temper.rules.Mode;
 import java.time.Instant;
 import java.util.List;
 
@@ -8,7 +9,8 @@ import java.util.List;
  * the metrics all read it, so they cannot disagree. Fields that may be unknown are null (JSON
  * null), not absent, so the shape stays fixed for scripts.
  *
- * @param mode           attach | safe-mode | excluded | unsupported (DESIGN.md's wire names)
+ * @param mode           what the agent does with the node (written as DESIGN.md's wire names: attach |
+ *                       safe-mode | excluded | unsupported)
  * @param agentStatus    the {@code temper.codes/agent-status} annotation value: attached |
  *                       safe-mode | excluded:&lt;reason&gt; | unsupported:&lt;reason&gt; | degraded:&lt;reason&gt;
  * @param reasons        why the mode, for people
@@ -17,7 +19,7 @@ import java.util.List;
  * @param stats          the scheduler's counters as last sampled (sampled on a timer, apart from
  *                       the reconcile passes that make the rest of the snapshot)
  */
-public record AgentStatus(String node, String mode, String agentStatus, List<String> reasons, String policyRevision,
+public record AgentStatus(String node, Mode mode, String agentStatus, List<String> reasons, String policyRevision,
         boolean ready, List<Tier> tiers, Scheduler scheduler, Reconfiguration lastReconfiguration, Instant updated,
         SchedulerStats stats) {
 
@@ -28,7 +30,7 @@ public record AgentStatus(String node, String mode, String agentStatus, List<Str
     }
 
     /** A snapshot whose counters have not been sampled yet. */
-    public AgentStatus(String node, String mode, String agentStatus, List<String> reasons, String policyRevision,
+    public AgentStatus(String node, Mode mode, String agentStatus, List<String> reasons, String policyRevision,
             boolean ready, List<Tier> tiers, Scheduler scheduler, Reconfiguration lastReconfiguration, Instant updated) {
         this(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler, lastReconfiguration, updated, null);
     }

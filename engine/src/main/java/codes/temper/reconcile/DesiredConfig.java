@@ -1,6 +1,5 @@
 package codes.temper.reconcile;
 
-import codes.temper.kube.CpuWeight;
 import codes.temper.rules.Assignment;
 import codes.temper.rules.Decision;
 import codes.temper.sched.NodeConfig;

@@ -1,9 +1,9 @@
 package codes.temper.reconcile;
 
+import codes.temper.concurrent.Daemons;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +35,7 @@ public final class SafeModeFile implements AutoCloseable {
 
     public synchronized void watch(Duration interval) {
         if (watcher != null) return;
-        watcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("temper-safe-mode-file").factory());
+        watcher = Daemons.scheduler("temper-safe-mode-file");
         watcher.scheduleWithFixedDelay(this::check, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 

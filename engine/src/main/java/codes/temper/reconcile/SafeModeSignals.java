@@ -8,7 +8,7 @@ import java.util.TreeMap;
  * Any one active is enough (fail-safe direction); each is withdrawn only by its own source.
  * {@link #set} returns whether the overall answer changed, so the caller knows when to act.
  */
-public final class SafeModeSignals {
+public final class SafeModeSignals implements SafeModeState {
 
     public enum Source {
         ANNOTATION("node annotation temper.codes/safe-mode-requested"),
@@ -32,11 +32,13 @@ public final class SafeModeSignals {
         return before != !active.isEmpty();
     }
 
+    @Override
     public synchronized boolean requested() {
         return !active.isEmpty();
     }
 
     /** One reason per active trigger, e.g. "safe-mode file: /var/run/temper/safe-mode exists". */
+    @Override
     public synchronized java.util.List<String> reasons() {
         return active.entrySet().stream().map(e -> e.getKey().label + ": " + e.getValue()).toList();
     }

@@ -1,12 +1,12 @@
 package codes.temper.sched;
 
+import codes.temper.concurrent.Daemons;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -165,7 +165,7 @@ public final class SchedulerSupervisor implements AutoCloseable {
     /** Runs {@link #check} every {@code period} on a daemon thread until {@link #close}. */
     public synchronized void watch(Duration period) {
         if (watcher != null) return;
-        watcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("temper-sched-watch").factory());
+        watcher = Daemons.scheduler("temper-sched-watch");
         watcher.scheduleWithFixedDelay(() -> {
             try {
                 check();

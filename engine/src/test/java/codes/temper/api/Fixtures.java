@@ -2,6 +2,7 @@ package codes.temper.api;
 
 import codes.temper.reconcile.AgentStatus;
 import codes.temper.reconcile.SafeModeControl;
+import codes.temper.rules.Mode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,13 +17,13 @@ final class Fixtures {
     }
 
     static AgentStatus notReady() {
-        return new AgentStatus("node-a", "attach", "degraded:starting", List.of("starting"), null, false, List.of(),
+        return new AgentStatus("node-a", Mode.ATTACH, "degraded:starting", List.of("starting"), null, false, List.of(),
                 new AgentStatus.Scheduler("dry-run", "no sched_ext in this kernel", "DETACHED", "absent", null, 0, null, null),
                 null, UPDATED);
     }
 
     static AgentStatus attached(List<AgentStatus.Tier> tiers, String... reasons) {
-        return new AgentStatus("node-a", "attach", "attached", List.of(reasons), REVISION, true, tiers,
+        return new AgentStatus("node-a", Mode.ATTACH, "attached", List.of(reasons), REVISION, true, tiers,
                 new AgentStatus.Scheduler("bpf", null, "ATTACHED", "enabled", "temper", 3, null, null,
                         new AgentStatus.CpuMax(AgentStatus.CpuMax.SCHEDULER_POD_CEILINGS, "scheduler (pod ceilings from CPU limits)",
                                 "sched_ext does not pass cpu.max to the scheduler (probed: sched_ext_ops has no cgroup_set_bandwidth)")),
@@ -56,7 +57,7 @@ final class Fixtures {
     }
 
     static AgentStatus safeMode() {
-        return new AgentStatus("node-a", "safe-mode", "safe-mode", List.of("requested through the status API"), REVISION,
+        return new AgentStatus("node-a", Mode.SAFE_MODE, "safe-mode", List.of("requested through the status API"), REVISION,
                 true, List.of(), new AgentStatus.Scheduler("bpf", null, "DETACHED", "disabled", null, 3, null, null),
                 null, UPDATED);
     }

@@ -9,6 +9,7 @@ import codes.temper.kube.PodFacts;
 import codes.temper.kube.Snapshots;
 import codes.temper.reconcile.AgentStatus;
 import codes.temper.reconcile.Reconciler;
+import codes.temper.rules.Mode;
 import codes.temper.sched.ConfigDiff;
 import codes.temper.sched.DriverChoice;
 import codes.temper.sched.DryRunDriver;
@@ -206,7 +207,7 @@ class AgentClusterTest {
         awaitStatus(s -> s.agentStatus().equals("attached"), "attached");
         annotate("\"true\"");
         await(() -> !dryRun().attached(), "detached");
-        awaitStatus(s -> s.mode().equals("safe-mode"), "safe-mode status");
+        awaitStatus(s -> s.mode() == Mode.SAFE_MODE, "safe-mode status");
         await(() -> "safe-mode".equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "safe-mode annotation");
 
         annotate("null");
@@ -216,7 +217,7 @@ class AgentClusterTest {
 
         // An odd value still counts (fail-safe) and is reported as odd.
         annotate("\"yes please\"");
-        AgentStatus st = awaitStatus(s -> s.mode().equals("safe-mode"), "odd value");
+        AgentStatus st = awaitStatus(s -> s.mode() == Mode.SAFE_MODE, "odd value");
         assertThat(st.reasons()).anyMatch(r -> r.contains("\"yes please\" (not true or false; taken as a request)"));
         await(() -> client.v1().events().inNamespace("default").list().getItems().stream()
                 .anyMatch(e -> "TemperModeChanged".equals(e.getReason()) && e.getMessage().contains("attach -> safe-mode")), "mode-change event");
@@ -241,7 +242,7 @@ class AgentClusterTest {
     void anExcludedNodeNeverAttachesAndSaysWhy() throws Exception {
         client.nodes().withName("node-a").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"temper.codes/cpu-quota\":\"strict\"}}}");
         start();
-        AgentStatus st = awaitStatus(s -> s.mode().equals("excluded"), "excluded");
+        AgentStatus st = awaitStatus(s -> s.mode() == Mode.EXCLUDED, "excluded");
         assertThat(st.agentStatus()).startsWith("excluded:").contains("strict-cpu-quota");
         await(() -> annotations().getOrDefault(NodeStatusWriter.STATUS_ANNOTATION, "").startsWith("excluded:"), "excluded annotation");
         Thread.sleep(500);
@@ -256,7 +257,7 @@ class AgentClusterTest {
         api.stop();
         Thread.sleep(1500);
         AgentStatus during = agent.status();
-        assertThat(during.mode()).isEqualTo("attach");
+        assertThat(during.mode()).isEqualTo(Mode.ATTACH);
         assertThat(dryRun().attached()).isTrue();
         assertThat(dryRun().applied().podTiers()).hasSize(29);
 

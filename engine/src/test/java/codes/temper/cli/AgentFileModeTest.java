@@ -7,6 +7,7 @@ import codes.temper.kube.PodFacts;
 import codes.temper.kube.Snapshots;
 import codes.temper.reconcile.AgentStatus;
 import codes.temper.reconcile.Reconciler;
+import codes.temper.rules.Mode;
 import codes.temper.sched.DriverChoice;
 import codes.temper.sched.DryRunDriver;
 import codes.temper.sched.EjectionBackoff;
@@ -82,7 +83,7 @@ class AgentFileModeTest {
         Path safe = dir.resolve("safe-mode");
         start(pods, node, safe, cg);
 
-        AgentStatus st = await(agent, s -> s.mode().equals("attach") && s.ready(), "attach");
+        AgentStatus st = await(agent, s -> s.mode() == Mode.ATTACH && s.ready(), "attach");
         assertThat(st.node()).isEqualTo("node-a");
         assertThat(st.agentStatus()).isEqualTo("attached");
         assertThat(st.policyRevision()).startsWith("dir@sha256:");
@@ -100,13 +101,13 @@ class AgentFileModeTest {
         assertThat(agent.status().stats().why()).startsWith("dry run: no scheduler is loaded");
 
         Files.createFile(safe);
-        st = await(agent, s -> s.mode().equals("safe-mode"), "safe mode from the file");
+        st = await(agent, s -> s.mode() == Mode.SAFE_MODE, "safe mode from the file");
         assertThat(st.agentStatus()).isEqualTo("safe-mode");
         assertThat(st.reasons()).anyMatch(r -> r.contains(safe.toString()));
         assertThat(agent.supervisor().driver().attached()).isFalse();
 
         Files.delete(safe);
-        await(agent, s -> s.mode().equals("attach") && s.scheduler().phase().equals("ATTACHED"), "re-engaged");
+        await(agent, s -> s.mode() == Mode.ATTACH && s.scheduler().phase().equals("ATTACHED"), "re-engaged");
         assertThat(agent.supervisor().driver().attached()).isTrue();
 
         // Pod churn: drop every pod of one namespace; the scheduler's map follows.
@@ -130,7 +131,7 @@ class AgentFileModeTest {
         assertThat(Agent.detectCgroupDriver(cg)).isEqualTo(CgroupDriver.CGROUPFS);
         assertThat(Agent.detectCgroupDriver(dir.resolve("elsewhere"))).isEqualTo(CgroupDriver.SYSTEMD);
         start(pods, node, null, cg, null); // no --cgroup-driver: detected
-        await(agent, s -> s.mode().equals("attach") && s.ready(), "attach");
+        await(agent, s -> s.mode() == Mode.ATTACH && s.ready(), "attach");
         await(agent, s -> dryRun().applied().podTiers().size() == 29, "all 29 pods found under kubepods/");
         assertThat(dryRun().applied().node().podsCgroupId())
                 .isEqualTo(((Number) Files.getAttribute(cg.resolve("kubepods"), "unix:ino")).longValue());
@@ -139,7 +140,7 @@ class AgentFileModeTest {
     @Test
     void aPodWhoseCgroupAppearsLaterIsPickedUpByTheRetry() throws Exception {
         start(pods, node, null, cg);
-        AgentStatus st = await(agent, s -> s.mode().equals("attach") && s.ready(), "attach");
+        AgentStatus st = await(agent, s -> s.mode() == Mode.ATTACH && s.ready(), "attach");
         assertThat(dryRun().applied().podTiers()).isEmpty();
         assertThat(st.reasons()).anyMatch(r -> r.contains("29 pod(s) without a cgroup yet"));
         // No kubepods.slice either: the scheduler is told 0, and the status says what that means.
@@ -160,6 +161,6 @@ class AgentFileModeTest {
         AgentStatus st = await(agent, s -> s.reasons().stream().anyMatch(r -> r.contains("view may be stale")), "problem reported");
         assertThat(st.reasons()).anyMatch(r -> r.contains(pods.toString()));
         assertThat(dryRun().applied().podTiers()).hasSize(29);
-        assertThat(st.mode()).isEqualTo("attach");
+        assertThat(st.mode()).isEqualTo(Mode.ATTACH);
     }
 }

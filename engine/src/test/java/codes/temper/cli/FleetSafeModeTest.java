@@ -7,6 +7,7 @@ import codes.temper.kube.MockApiServer;
 import codes.temper.kube.NodeStatusWriter;
 import codes.temper.kube.Snapshots;
 import codes.temper.reconcile.Reconciler;
+import codes.temper.rules.Mode;
 import codes.temper.sched.DriverChoice;
 import codes.temper.sched.EjectionBackoff;
 import io.fabric8.kubernetes.api.model.Node;
@@ -59,7 +60,7 @@ class FleetSafeModeTest {
 
             annotateAll(client, "\"true\"");
             await(() -> agents.stream().noneMatch(a -> a.supervisor().driver().attached()), "all detached");
-            await(() -> agents.stream().allMatch(a -> a.status().mode().equals("safe-mode")), "all report safe-mode");
+            await(() -> agents.stream().allMatch(a -> a.status().mode() == Mode.SAFE_MODE), "all report safe-mode");
             await(() -> client.nodes().list().getItems().stream().allMatch(n ->
                     "safe-mode".equals(n.getMetadata().getAnnotations().get(NodeStatusWriter.STATUS_ANNOTATION))), "all annotated safe-mode");
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.kube.CgroupDriver;
 import codes.temper.reconcile.Reconciler;
+import codes.temper.rules.Mode;
 import codes.temper.sched.DriverChoice;
 import codes.temper.sched.EjectionBackoff;
 import java.nio.file.Files;
@@ -37,11 +38,11 @@ class SafeModeFileBench {
                 Files.createFile(safe);
                 KillSwitchBench.spinUntil(() -> !agent.supervisor().driver().attached());
                 long d = System.nanoTime() - t0;
-                KillSwitchBench.spinUntil(() -> agent.status().mode().equals("safe-mode"));
+                KillSwitchBench.spinUntil(() -> agent.status().mode() == Mode.SAFE_MODE);
                 long s = System.nanoTime() - t0;
                 t0 = System.nanoTime();
                 Files.delete(safe);
-                KillSwitchBench.spinUntil(() -> agent.supervisor().driver().attached() && agent.status().mode().equals("attach"));
+                KillSwitchBench.spinUntil(() -> agent.supervisor().driver().attached() && agent.status().mode() == Mode.ATTACH);
                 if (t >= 0) {
                     detach.add(d);
                     status.add(s);

@@ -3,6 +3,7 @@ package codes.temper.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.policy.QosClass;
+import codes.temper.reconcile.CpuWeight;
 import codes.temper.rules.PodFact;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;

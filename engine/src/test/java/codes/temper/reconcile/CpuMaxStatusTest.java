@@ -13,7 +13,7 @@ class CpuMaxStatusTest {
 
     @Test
     void attachedOn617TheSchedulerHoldsEachCgroupsCpuMax() {
-        AgentStatus.CpuMax c = Reconciler.cpuMax(YES, false, true);
+        AgentStatus.CpuMax c = StatusReport.cpuMax(YES, false, true);
         assertThat(c.mechanism()).isEqualTo("scheduler-cgroup");
         assertThat(c.enforcedBy()).isEqualTo("scheduler (cgroup cpu.max via cgroup_set_bandwidth)");
         assertThat(c.kernel()).isEqualTo("sched_ext passes cpu.max to the scheduler (probed: cgroup_set_bandwidth)");
@@ -21,29 +21,29 @@ class CpuMaxStatusTest {
 
     @Test
     void attachedBefore617ItHoldsPodCeilings() {
-        AgentStatus.CpuMax c = Reconciler.cpuMax(NO, false, true);
+        AgentStatus.CpuMax c = StatusReport.cpuMax(NO, false, true);
         assertThat(c.mechanism()).isEqualTo("scheduler-pod-ceilings");
         assertThat(c.enforcedBy()).isEqualTo("scheduler (pod ceilings from CPU limits)");
         assertThat(c.kernel()).contains("does not pass").contains("sched_ext_ops has no cgroup_set_bandwidth");
 
-        AgentStatus.CpuMax unknown = Reconciler.cpuMax(CpuMaxSupport.probeFailed("no kernel BTF at /x"), false, true);
+        AgentStatus.CpuMax unknown = StatusReport.cpuMax(CpuMaxSupport.probeFailed("no kernel BTF at /x"), false, true);
         assertThat(unknown.mechanism()).as("fail-safe").isEqualTo("scheduler-pod-ceilings");
         assertThat(unknown.kernel()).isEqualTo("unknown (no kernel BTF at /x); taken as not passed, so pod ceilings are written");
     }
 
     @Test
     void notAttachedTheKernelsCfsHoldsIt() {
-        AgentStatus.CpuMax c = Reconciler.cpuMax(YES, false, false);
+        AgentStatus.CpuMax c = StatusReport.cpuMax(YES, false, false);
         assertThat(c.mechanism()).isEqualTo("kernel-cfs");
         assertThat(c.enforcedBy()).isEqualTo("kernel CFS (scheduler not attached)");
-        assertThat(Reconciler.cpuMax(null, false, false).kernel()).isEqualTo("not known yet");
-        assertThat(Reconciler.cpuMax(CpuMaxSupport.inferred(6018), false, false).kernel())
+        assertThat(StatusReport.cpuMax(null, false, false).kernel()).isEqualTo("not known yet");
+        assertThat(StatusReport.cpuMax(CpuMaxSupport.inferred(6018), false, false).kernel())
                 .isEqualTo("sched_ext passes cpu.max to the scheduler (inferred from kernelVersion)");
     }
 
     @Test
     void aDryRunSaysSo() {
-        AgentStatus.CpuMax c = Reconciler.cpuMax(NO, true, false);
+        AgentStatus.CpuMax c = StatusReport.cpuMax(NO, true, false);
         assertThat(c.mechanism()).isEqualTo("dry-run");
         assertThat(c.enforcedBy()).isEqualTo("kernel CFS (dry run: the scheduler is not loaded; attached, it would be the "
                 + "scheduler (pod ceilings from CPU limits))");
@@ -51,9 +51,9 @@ class CpuMaxStatusTest {
 
     @Test
     void theProbesAnswerBecomesTheRulesFact() {
-        assertThat(Reconciler.support(new CpuMaxProbe.Result(CpuMaxProbe.Answer.YES, "cgroup_set_bandwidth"))).isEqualTo(YES);
-        assertThat(Reconciler.support(new CpuMaxProbe.Result(CpuMaxProbe.Answer.NO, "sched_ext_ops has no cgroup_set_bandwidth"))).isEqualTo(NO);
-        CpuMaxSupport u = Reconciler.support(new CpuMaxProbe.Result(CpuMaxProbe.Answer.UNKNOWN, "malformed BTF: x"));
+        assertThat(StatusReport.support(new CpuMaxProbe.Result(CpuMaxProbe.Answer.YES, "cgroup_set_bandwidth"))).isEqualTo(YES);
+        assertThat(StatusReport.support(new CpuMaxProbe.Result(CpuMaxProbe.Answer.NO, "sched_ext_ops has no cgroup_set_bandwidth"))).isEqualTo(NO);
+        CpuMaxSupport u = StatusReport.support(new CpuMaxProbe.Result(CpuMaxProbe.Answer.UNKNOWN, "malformed BTF: x"));
         assertThat(u.enforced()).isFalse();
         assertThat(u.basis()).isEqualTo(CpuMaxSupport.Basis.PROBE_FAILED);
     }

@@ -3,10 +3,12 @@ package codes.temper.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.kube.CgroupDriver;
+import codes.temper.kube.NodeFacts;
 import codes.temper.kube.PodFacts;
 import codes.temper.kube.Snapshots;
 import codes.temper.policy.PolicyDirectory;
 import codes.temper.policy.PolicyParser;
+import codes.temper.rules.Mode;
 import codes.temper.rules.RuleEngine;
 import codes.temper.sched.CpuMaxProbe;
 import codes.temper.sched.DryRunDriver;
@@ -53,16 +55,13 @@ class ReconcilerCpuMaxTest {
             limits.put(((Number) Files.getAttribute(dir, "unix:ino")).longValue(), f.cpuLimitMillis());
         }
         Node n = node;
-        World world = new World() {
-            public Optional<Node> node() { return Optional.of(n); }
-            public List<Pod> pods() { return pods; }
-            public boolean synced() { return true; }
-        };
+        World world = () -> new WorldView(true, true, NodeFacts.of(n), pods.stream().map(p -> PodFacts.of(p, CgroupDriver.SYSTEMD)).toList(),
+                CgroupDriver.SYSTEMD.podsRoot(), Optional.empty());
         var policy = new PolicyParser().parse(PolicyDirectory.read(Path.of("../policies")));
         DryRunDriver driver = new DryRunDriver("test");
         SchedulerSupervisor supervisor = new SchedulerSupervisor(driver, EjectionBackoff.defaults(), Clock.systemUTC(), e -> { });
         try (Reconciler r = new Reconciler("node-a", world, () -> Optional.of(new PolicyRevision(policy, "test@1")), RuleEngine.get(),
-                CgroupDriver.SYSTEMD, new CgroupIds(cg), supervisor, "test", probe, new SafeModeSignals(), Reconciler.Pacing.DEFAULT,
+                new CgroupIds(cg), supervisor, "test", probe, new SafeModeSignals(), Reconciler.Pacing.DEFAULT,
                 Clock.systemUTC(), new SimpleMeterRegistry(), s -> { })) {
             AgentStatus st = r.reconcileOnce("test", 1);
             return new Pass(st, driver.applied().pods(), limits);
@@ -72,7 +71,7 @@ class ReconcilerCpuMaxTest {
     @Test
     void withoutCgroupSetBandwidthEachPodGetsItsLimitAsCeiling() throws Exception {
         Pass p = pass(NO, Map.of());
-        assertThat(p.status().mode()).isEqualTo("attach");
+        assertThat(p.status().mode()).isEqualTo(Mode.ATTACH);
         assertThat(p.pods()).isNotEmpty();
         p.pods().forEach((id, pod) -> assertThat(pod.ceilingMillicpus()).as("pod %d", id).isEqualTo(Math.max(0, p.limitById().get(id))));
         assertThat(p.pods().values()).as("the examples have pods with and without limits")
@@ -88,21 +87,21 @@ class ReconcilerCpuMaxTest {
         assertThat(p.status().scheduler().cpuMax().kernel()).startsWith("unknown (no kernel BTF");
         // and a strict node stays on CFS
         Pass strict = pass(UNKNOWN, Map.of("temper.codes/cpu-quota", "strict"));
-        assertThat(strict.status().mode()).isEqualTo("excluded");
+        assertThat(strict.status().mode()).isEqualTo(Mode.EXCLUDED);
         assertThat(strict.status().reasons()).anyMatch(r -> r.contains("could not be probed"));
     }
 
     @Test
     void withCgroupSetBandwidthNoPodCeilingsAndStrictNodesAttach() throws Exception {
         Pass p = pass(YES, Map.of("temper.codes/cpu-quota", "strict"));
-        assertThat(p.status().mode()).isEqualTo("attach");
+        assertThat(p.status().mode()).isEqualTo(Mode.ATTACH);
         assertThat(p.status().reasons()).contains("NodePolicy default/strict-cpu-quota does not hold: cpu.max is enforced by the scheduler "
                 + "(kernel 6.12.57+deb13-cloud-amd64, cgroup_set_bandwidth)");
         assertThat(p.pods().values()).isNotEmpty().allSatisfy(c -> assertThat(c.ceilingMillicpus()).isZero());
         assertThat(p.status().scheduler().cpuMax().kernel()).isEqualTo("sched_ext passes cpu.max to the scheduler (probed: cgroup_set_bandwidth)");
 
         Pass no = pass(NO, Map.of("temper.codes/cpu-quota", "strict"));
-        assertThat(no.status().mode()).isEqualTo("excluded");
+        assertThat(no.status().mode()).isEqualTo(Mode.EXCLUDED);
         assertThat(no.status().agentStatus()).startsWith("excluded:NodePolicy default/strict-cpu-quota");
     }
 }

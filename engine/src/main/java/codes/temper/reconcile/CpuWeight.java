@@ -1,4 +1,4 @@
-package codes.temper.kube;
+package codes.temper.reconcile;
 
 /**
  * A pod's share within its tier, derived from its CPU request exactly as the kubelet derives the

@@ -1,5 +1,6 @@
-package codes.temper.controller;
+package codes.temper.cli;
 
+import codes.temper.controller.SafeModeController;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -41,9 +42,6 @@ public final class ControllerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        // The CLI keeps libraries quiet (simplelogger.properties: warn); a long-running controller
-        // should say what it changes. Set before the controller's logger exists.
-        System.setProperty("org.slf4j.simpleLogger.log.codes.temper.controller", "info");
         Config config = kubeconfig == null ? Config.autoConfigure(null)
                 : Config.fromKubeconfig(readKubeconfig());
         CountDownLatch stop = new CountDownLatch(1);
