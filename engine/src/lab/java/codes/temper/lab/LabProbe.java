@@ -1,4 +1,14 @@
-package codes.temper.sched;
+package codes.temper.lab;
+
+import codes.temper.sched.BpfDriver;
+import codes.temper.sched.BpfObject;
+import codes.temper.sched.EjectionBackoff;
+import codes.temper.sched.SchedExtState;
+import codes.temper.sched.SchedExtSysfs;
+import codes.temper.sched.SchedulerConfig;
+import codes.temper.sched.SchedulerDriver;
+import codes.temper.sched.SchedulerSupervisor;
+import codes.temper.sched.TierConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * debug} carry figures and are not compared. java.base only, so it runs on a jlinked runtime.
  *
  * <pre>
- * java --enable-native-access=ALL-UNNAMED -cp temper.jar codes.temper.sched.LabProbe SCENARIO ...
+ * java --enable-native-access=ALL-UNNAMED -cp temper.jar codes.temper.lab.LabProbe SCENARIO ...
  *   cycle                      engage -> enabled; stand down (safe mode) -> disabled; re-engage; stand down
  *   hold                       engage, print PROBE attached=1, wait to be killed
  *   batch N CGROUP-PARENT      N real cgroups in tier 1, all moved to tier 2 by map updates only
