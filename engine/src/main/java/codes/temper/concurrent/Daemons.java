@@ -1,8 +1,12 @@
 package codes.temper.concurrent;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every background thread the agent and the controller start. Daemon threads: shutting down is
@@ -26,5 +30,21 @@ public final class Daemons {
     /** One daemon thread running timed tasks in order. */
     public static ScheduledExecutorService scheduler(String name) {
         return Executors.newSingleThreadScheduledExecutor(factory(name));
+    }
+
+    /**
+     * Runs {@code body} on {@code executor} every {@code period}, the first time one period from
+     * now. A run that throws is logged at {@code level} as {@code failure} and the next run still
+     * comes: an executor never runs a periodic task again once it has thrown.
+     */
+    public static void every(ScheduledExecutorService executor, Duration period, Runnable body,
+                             Logger log, Level level, String failure) {
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                body.run();
+            } catch (RuntimeException e) {
+                log.log(level, failure, e);
+            }
+        }, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     }
 }

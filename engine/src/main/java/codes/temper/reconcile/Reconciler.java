@@ -134,14 +134,8 @@ public final class Reconciler implements AutoCloseable {
     }
 
     public void start() {
-        statsTimer.scheduleWithFixedDelay(() -> {
-            try {
-                sampleStats();
-            } catch (RuntimeException e) {
-                // A task that throws is never run again by the executor: keep sampling.
-                LOG.log(Level.WARNING, "sampling the scheduler's counters failed", e);
-            }
-        }, STATS_PERIOD.toMillis(), STATS_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        Daemons.every(statsTimer, STATS_PERIOD, this::sampleStats, LOG, Level.WARNING,
+                "sampling the scheduler's counters failed; will sample again");
         loop.start("start");
         counted("start");
     }

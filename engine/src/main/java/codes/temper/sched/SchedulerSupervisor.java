@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -166,14 +165,7 @@ public final class SchedulerSupervisor implements AutoCloseable {
     public synchronized void watch(Duration period) {
         if (watcher != null) return;
         watcher = Daemons.scheduler("temper-sched-watch");
-        watcher.scheduleWithFixedDelay(() -> {
-            try {
-                check();
-            } catch (RuntimeException e) {
-                // A task that throws is never run again by the executor: keep watching.
-                LOG.log(Level.ERROR, "scheduler watch failed; will look again", e);
-            }
-        }, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        Daemons.every(watcher, period, this::check, LOG, Level.ERROR, "scheduler watch failed; will look again");
     }
 
     /** Stops watching and stands down: a process that stops must leave the node on CFS. */
