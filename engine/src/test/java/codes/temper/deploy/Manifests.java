@@ -45,7 +45,11 @@ record Manifests(List<Manifest> all) {
         return new Manifests(List.copyOf(out));
     }
 
+    /** The Helm chart's templates are Go templates, not manifests: HelmChartTest renders them. */
+    static final Path CHART = DEPLOY.resolve("helm");
+
     static boolean isObjectFile(Path p) {
+        if (p.startsWith(CHART)) return false;
         String n = p.getFileName().toString();
         return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.equals("kustomization.yaml");
     }
