@@ -37,9 +37,9 @@ final class PlanCommand implements Callable<Integer> {
             description = "Signed-commit mode: the commit must carry an OpenPGP signature by a key in DIR (*.asc, *.gpg).")
     Path trustedKeys;
 
-    @Option(names = "--git-timeout", defaultValue = "30s", paramLabel = "DURATION",
+    @Option(names = "--git-timeout", defaultValue = "30s", converter = DurationConverter.Positive.class, paramLabel = "DURATION",
             description = "Timeout of each network operation, e.g. 30s (default: ${DEFAULT-VALUE}).")
-    String gitTimeout;
+    Duration gitTimeout;
 
     @Option(names = "--pods", required = true, paramLabel = "FILE", description = "kubectl get pods -A -o yaml|json output.")
     Path pods;
@@ -58,7 +58,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PlanInputs in;
         try {
-            in = PlanInputs.read(policies, new PlanInputs.GitOptions(cacheDir, gitCredentials, Duration.parse("PT" + gitTimeout), trustedKeys),
+            in = PlanInputs.read(policies, new PlanInputs.GitOptions(cacheDir, gitCredentials, gitTimeout, trustedKeys),
                     pods, node, cgroupDriver);
         } catch (InvalidInputException e) {
             return Problems.print(spec.commandLine().getErr(), e);

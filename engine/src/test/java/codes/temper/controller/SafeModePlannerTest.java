@@ -6,7 +6,6 @@ import static codes.temper.controller.SafeModeAnnotations.REQUESTED_BY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.policy.LabelSelector;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,16 +46,5 @@ class SafeModePlannerTest {
         assertThat(SafeModePlanner.annotationDiff(Map.of(REQUESTED, "false"), WANT)).isEmpty();
         // nothing of ours and nothing wanted: nothing to do, even with a stray reason
         assertThat(SafeModePlanner.annotationDiff(Map.of(REASON, "stray"), null)).isEmpty();
-    }
-
-    @Test
-    void durationsParse() {
-        var c = new ControllerCommand.DurationConverter();
-        assertThat(c.convert("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(c.convert("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.convert("10m")).isEqualTo(Duration.ofMinutes(10));
-        assertThat(c.convert("PT1H")).isEqualTo(Duration.ofHours(1));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.convert("0s")).hasMessageContaining("positive");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.convert("ten")).hasMessageContaining("not a duration");
     }
 }
