@@ -4,6 +4,7 @@ import codes.temper.kube.CgroupDriver;
 import codes.temper.rules.Decision;
 import codes.temper.rules.RuleEngine;
 import codes.temper.source.GitSourceException;
+import codes.temper.source.PolicySources;
 import codes.temper.yaml.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PlanInputs in;
         try {
-            in = PlanInputs.read(policies, new PlanInputs.GitOptions(cacheDir, gitCredentials, gitTimeout, trustedKeys),
+            in = PlanInputs.read(policies, new PolicySources.GitOptions(cacheDir, gitCredentials, gitTimeout, trustedKeys, false),
                     pods, node, cgroupDriver);
         } catch (InvalidInputException e) {
             return Problems.print(spec.commandLine().getErr(), e);
@@ -67,7 +68,7 @@ final class PlanCommand implements Callable<Integer> {
             return 1;
         }
         Decision d = RuleEngine.get().evaluate(in.policy(), in.node(), in.pods());
-        PlanView view = PlanView.of(d, in.revision());
+        PlanView view = PlanView.of(d, in.revision(), in.policy().notes());
         var out = spec.commandLine().getOut();
         if (output == Output.json) out.println(view.json());
         else view.table(out);

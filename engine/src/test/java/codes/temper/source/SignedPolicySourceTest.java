@@ -3,8 +3,8 @@ package codes.temper.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.cli.CliRun;
-import codes.temper.source.PolicySourcePoller.Outcome;
-import codes.temper.source.PolicySourcePoller.PollResult;
+import codes.temper.source.PolicySource.Outcome;
+import codes.temper.source.PolicySource.PollResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,18 +53,18 @@ class SignedPolicySourceTest {
         repo.close();
     }
 
-    PolicySourcePoller poller() throws Exception {
+    GitPolicySource poller() throws Exception {
         PolicyLocation loc = PolicyLocation.parse(server.url("policies.git"));
-        return new PolicySourcePoller(new GitFetcher(loc, root.resolve("cache"), GitCredentials.NONE, Duration.ofSeconds(10)),
+        return new GitPolicySource(new GitFetcher(loc, root.resolve("cache"), GitCredentials.NONE, Duration.ofSeconds(10)),
                 new LastKnownGood(root.resolve("lkg.json"), loc), new OpenPgpCommitVerifier(keys),
-                PolicySourcePoller.EvaluationCheck.NONE, Clock.systemUTC());
+                PolicySource.EvaluationCheck.NONE, Clock.systemUTC());
     }
 
     @Test
     void onlyCommitsSignedByATrustedOpenPgpKeyBecomeCurrent() throws Exception {
         repo.commit("signed", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
         RevCommit good = repo.signLast(bytes -> OpenPgpCommitVerifierTest.sign(trusted, bytes));
-        PolicySourcePoller p = poller();
+        GitPolicySource p = poller();
         assertThat(p.poll().outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(p.current().orElseThrow().revision()).isEqualTo("main@sha1:" + good.name());
 
