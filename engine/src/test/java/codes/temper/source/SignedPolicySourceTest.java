@@ -34,8 +34,8 @@ class SignedPolicySourceTest {
 
     @BeforeAll
     static void generateKeys() throws Exception {
-        trusted = OpenPgpCommitVerifierTest.API.generateKey(4).ed25519x25519Key("Policy Admin <admin@example.org>").build();
-        stranger = OpenPgpCommitVerifierTest.API.generateKey(4).ed25519x25519Key("Stranger <x@example.org>").build();
+        trusted = OpenPgpFixtures.API.generateKey(4).ed25519x25519Key("Policy Admin <admin@example.org>").build();
+        stranger = OpenPgpFixtures.API.generateKey(4).ed25519x25519Key("Stranger <x@example.org>").build();
     }
 
     @BeforeEach
@@ -63,7 +63,7 @@ class SignedPolicySourceTest {
     @Test
     void onlyCommitsSignedByATrustedOpenPgpKeyBecomeCurrent() throws Exception {
         repo.commit("signed", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
-        RevCommit good = repo.signLast(bytes -> OpenPgpCommitVerifierTest.sign(trusted, bytes));
+        RevCommit good = repo.signLast(bytes -> OpenPgpFixtures.sign(trusted, bytes));
         GitPolicySource p = poller();
         assertThat(p.poll().outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(p.current().orElseThrow().revision()).isEqualTo("main@sha1:" + good.name());
@@ -75,13 +75,13 @@ class SignedPolicySourceTest {
         assertThat(p.current().orElseThrow().revision()).isEqualTo("main@sha1:" + good.name());
 
         repo.commit("by a stranger", Map.of("tiers.yaml", PolicyRepo.tiers("40%")));
-        repo.signLast(bytes -> OpenPgpCommitVerifierTest.sign(stranger, bytes));
+        repo.signLast(bytes -> OpenPgpFixtures.sign(stranger, bytes));
         assertThat(p.poll().outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(p.status().lastRejection().reason()).contains("unknown signer key");
         assertThat(p.current().orElseThrow().revision()).isEqualTo("main@sha1:" + good.name());
 
         repo.commit("ssh-signed", Map.of("tiers.yaml", PolicyRepo.tiers("30%")));
-        repo.signLast(bytes -> OpenPgpCommitVerifierTest.sshSignature());
+        repo.signLast(bytes -> OpenPgpFixtures.sshSignature());
         assertThat(p.poll().outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(p.status().lastRejection().reason()).contains("SSH signature; only OpenPGP signatures are accepted");
         assertThat(p.current().orElseThrow().revision()).isEqualTo("main@sha1:" + good.name());
@@ -90,7 +90,7 @@ class SignedPolicySourceTest {
     @Test
     void planRefusesAnUnsignedRevisionInSignedMode() throws Exception {
         repo.commit("signed", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
-        RevCommit good = repo.signLast(bytes -> OpenPgpCommitVerifierTest.sign(trusted, bytes));
+        RevCommit good = repo.signLast(bytes -> OpenPgpFixtures.sign(trusted, bytes));
         Path node = Files.writeString(root.resolve("node.yaml"), """
                 apiVersion: v1
                 kind: Node
