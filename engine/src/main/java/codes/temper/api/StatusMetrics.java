@@ -84,6 +84,9 @@ final class StatusMetrics implements AutoCloseable {
                     .description("1 for the mechanism holding cgroup cpu.max on the node now, 0 for the others")
                     .tag("mechanism", m).strongReference(true).register(registry));
         }
+        meters.add(Gauge.builder("temper.policy.age", current, StatusMetrics::policyAgeSeconds).baseUnit("seconds")
+                .description("age of the policy revision in force (the last known good): time since it was fetched; NaN before one")
+                .strongReference(true).register(registry));
         tierPods = MultiGauge.builder("temper.tier.pods").description("pods placed in each tier").register(registry);
         tierCeiling = MultiGauge.builder("temper.tier.ceiling.cpus")
                 .description("the tier's CPU ceiling in CPUs").register(registry);
@@ -170,6 +173,11 @@ final class StatusMetrics implements AutoCloseable {
         if (prometheus != null) prometheus.getPrometheusRegistry().unregister(wakeLatency);
         meters.forEach(registry::remove);
         meters.clear();
+    }
+
+    private static double policyAgeSeconds(AtomicReference<AgentStatus> ref) {
+        AgentStatus s = ref.get();
+        return s == null || s.policySource() == null || s.policySource().ageSeconds() == null ? Double.NaN : s.policySource().ageSeconds();
     }
 
     private static double is(AtomicReference<AgentStatus> ref, Predicate<AgentStatus> p) {

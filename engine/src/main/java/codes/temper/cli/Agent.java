@@ -22,15 +22,11 @@ import codes.temper.sched.BpfObject;
 import codes.temper.sched.DriverChoice;
 import codes.temper.sched.EjectionBackoff;
 import codes.temper.sched.SchedulerSupervisor;
-import codes.temper.source.CommitVerifier;
-import codes.temper.source.DirectoryPolicySource;
-import codes.temper.source.GitCredentials;
-import codes.temper.source.GitFetcher;
 import codes.temper.source.GitSourceException;
-import codes.temper.source.LastKnownGood;
-import codes.temper.source.OpenPgpCommitVerifier;
-import codes.temper.source.PolicyLocation;
-import codes.temper.source.PolicySourcePoller;
+import codes.temper.source.PolicyPolls;
+import codes.temper.source.PolicySource;
+import codes.temper.source.PolicySources;
+import codes.temper.source.PollPlan;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -42,12 +38,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -87,12 +81,11 @@ public final class Agent implements AutoCloseable {
 
     private final Options options;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final ScheduledExecutorService polls = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("temper-policy-poll").factory());
     private final SafeModeSignals signals = new SafeModeSignals();
     private final RuleEngine rules = RuleEngine.get();
     private final Supplier<Optional<PolicyRevision>> policy;
-    private final Runnable pollOnce;
+    private final PolicySource source;
+    private final PolicyPolls polls;
     private final World world;
     private final SchedulerSupervisor supervisor;
     private final Reconciler reconciler;
@@ -104,22 +97,9 @@ public final class Agent implements AutoCloseable {
     public Agent(Options o) throws IOException, GitSourceException, codes.temper.yaml.InvalidInputException {
         this.options = o;
         // Source: a directory or a Git remote, each applied whole or not at all.
-        PolicySourcePoller.EvaluationCheck check = this::evaluationCheck;
-        if (Files.isDirectory(Path.of(o.policies())) || !PolicyLocation.looksRemote(o.policies())) {
-            DirectoryPolicySource dir = new DirectoryPolicySource(Path.of(o.policies()), check);
-            policy = () -> dir.current().map(p -> new PolicyRevision(p, DirectoryPolicySource.revision(p)));
-            pollOnce = () -> report(dir.poll());
-        } else {
-            CommitVerifier verifier = o.trustedKeys() == null ? CommitVerifier.UNSIGNED_ALLOWED : new OpenPgpCommitVerifier(o.trustedKeys());
-            PolicyLocation loc = PolicyLocation.parse(o.policies());
-            GitCredentials creds = o.gitCredentials() == null ? GitCredentials.NONE : GitCredentials.read(o.gitCredentials());
-            Path cache = o.cacheDir() == null ? PolicyLocation.defaultCacheRoot() : o.cacheDir();
-            GitFetcher fetcher = new GitFetcher(loc, cache, creds, o.gitTimeout());
-            PolicySourcePoller poller = new PolicySourcePoller(fetcher, new LastKnownGood(cache.resolve("last-known-good.json"), loc),
-                    verifier, check, Clock.systemUTC());
-            policy = () -> poller.current().map(r -> new PolicyRevision(r.policy(), r.revision()));
-            pollOnce = () -> report(poller.poll());
-        }
+        source = PolicySources.open(o.policies(), new PolicySources.GitOptions(o.cacheDir(), o.gitCredentials(), o.gitTimeout(),
+                o.trustedKeys(), true), this::evaluationCheck, Clock.systemUTC());
+        policy = () -> source.current().map(r -> new PolicyRevision(r.policy(), r.revision()));
 
         DriverChoice choice;
         if (o.bpfObject() != null) {
@@ -154,6 +134,7 @@ public final class Agent implements AutoCloseable {
         }, cpuMax.why());
         reconciler = new Reconciler(nodeName, world, policy, rules, cgroups, supervisor, choice.why().orElse(null),
                 cpuMax, signals, o.pacing(), Clock.systemUTC(), metrics, this::statusChanged);
+        polls = new PolicyPolls(source, PollPlan.forNode(nodeName, o.pollInterval()), this::report, Clock.systemUTC());
         safeModeFile = o.safeModeFile() == null ? null : new SafeModeFile(o.safeModeFile(), reconciler);
     }
 
@@ -179,9 +160,7 @@ public final class Agent implements AutoCloseable {
             });
         }
         if (world instanceof FileWorld fw) fw.watch(Duration.ofMillis(250), () -> reconciler.signal("files"));
-        pollOnce.run();
-        long every = options.pollInterval().toMillis();
-        polls.scheduleWithFixedDelay(pollOnce, every, every, TimeUnit.MILLISECONDS);
+        polls.start();
         supervisor.watch(Duration.ofMillis(250));
         reconciler.start();
         if (options.api() != null) {
@@ -191,7 +170,7 @@ public final class Agent implements AutoCloseable {
                 // mutating request refused (fail closed), and the server says so at start.
                 ApiAuth auth = tokens == null || !Files.exists(tokens) ? ApiAuth.none() : ApiAuth.fromFile(tokens);
                 AuditLog audit = options.api().auditFile() == null ? AuditLog.inMemory() : AuditLog.appendingTo(options.api().auditFile());
-                server = StatusServer.start(reconciler::status,
+                server = StatusServer.start(this::status,
                         (on, actor, reason) -> reconciler.safeMode(SafeModeSignals.Source.API, on, actor + (reason == null || reason.isBlank() ? "" : ": " + reason)),
                         metrics, auth, audit, options.api().bind(), options.api().port());
             } catch (IOException e) {
@@ -203,8 +182,21 @@ public final class Agent implements AutoCloseable {
         return this;
     }
 
+    /** The reconciler's snapshot, with the policy source's state as of now (the revision's age grows between passes). */
     public AgentStatus status() {
-        return reconciler.status();
+        return reconciler.status().withPolicySource(policySourceState(source.status(), polls.nextPollAt(), Instant.now()));
+    }
+
+    static AgentStatus.PolicySourceState policySourceState(PolicySource.Status s, Instant nextPollAt, Instant now) {
+        var cur = s.current();
+        return new AgentStatus.PolicySourceState(cur == null ? null : cur.revision(), cur == null ? null : cur.fetchedAt(),
+                cur == null ? null : cur.age(now).toMillis() / 1000.0, cur != null && cur.fromDisk(), s.lastSuccessfulPoll(),
+                s.consecutiveFailures(), s.lastFailure(), s.lastRejection() == null ? null : s.lastRejection().reason(), nextPollAt);
+    }
+
+    /** When this agent polls its policy source: jittered, and seeded by its node's name. */
+    public PollPlan pollPlan() {
+        return polls.plan();
     }
 
     World world() {
@@ -255,10 +247,11 @@ public final class Agent implements AutoCloseable {
         return nodeName == null ? "probe" : nodeName;
     }
 
-    private void report(PolicySourcePoller.PollResult r) {
+    private void report(PolicySource.PollResult r) {
         switch (r.outcome()) {
             case APPLIED -> {
                 LOG.log(Level.INFO, "policy {0} applied", r.revision());
+                source.current().ifPresent(c -> c.policy().notes().forEach(n -> LOG.log(Level.INFO, "policy {0}: {1}", r.revision(), n)));
                 supervisor.reset(); // a new revision is a fresh start for a scheduler given up on
                 if (reconciler != null) reconciler.signal("policy");
             }
@@ -298,7 +291,7 @@ public final class Agent implements AutoCloseable {
         if (safeModeFile != null) safeModeFile.close();
         reconciler.close();
         supervisor.close();
-        polls.shutdownNow();
+        polls.close();
         if (world instanceof AutoCloseable c) {
             try {
                 c.close();

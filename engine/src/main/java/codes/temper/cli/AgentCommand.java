@@ -50,10 +50,11 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--trusted-keys", paramLabel = "DIR", description = "Accept only commits signed by these OpenPGP keys.")
     Path trustedKeys;
 
-    @Option(names = "--git-timeout", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION")
+    @Option(names = "--git-timeout", defaultValue = "30s", converter = DurationConverter.Positive.class, paramLabel = "DURATION",
+            description = "Timeout of each network operation of the policy source (default: ${DEFAULT-VALUE}).")
     Duration gitTimeout;
 
-    @Option(names = "--poll-interval", defaultValue = "60s", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(names = "--poll-interval", defaultValue = "60s", converter = DurationConverter.Positive.class, paramLabel = "DURATION",
             description = "How often the policy source is polled (default: ${DEFAULT-VALUE}).")
     Duration pollInterval;
 
@@ -88,14 +89,14 @@ final class AgentCommand implements Callable<Integer> {
     CgroupDriver cgroupDriver;
 
     @Option(names = "--debounce", defaultValue = "200ms", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "Quiet time before a burst of events is applied (default: ${DEFAULT-VALUE}).")
+            description = "Quiet time before a burst of events is applied; 0 applies each event at once (default: ${DEFAULT-VALUE}).")
     Duration debounce;
 
     @Option(names = "--max-delay", defaultValue = "2s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Longest an event waits for its burst to end (default: ${DEFAULT-VALUE}).")
     Duration maxDelay;
 
-    @Option(names = "--resync", defaultValue = "5m", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(names = "--resync", defaultValue = "5m", converter = DurationConverter.Positive.class, paramLabel = "DURATION",
             description = "Reconcile this often even without events, to repair drift (default: ${DEFAULT-VALUE}).")
     Duration resync;
 

@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,11 +30,11 @@ public final class ControllerCommand implements Callable<Integer> {
                     + " in-cluster service account)")
     Path kubeconfig;
 
-    @Option(names = "--resync", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+    @Option(names = "--resync", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.Positive.class,
             description = "full reconcile period, whatever the events (e.g. 30s, 10m, 1h; default ${DEFAULT-VALUE})")
     Duration resync;
 
-    @Option(names = "--debounce", paramLabel = "DURATION", defaultValue = "500ms", converter = DurationConverter.class,
+    @Option(names = "--debounce", paramLabel = "DURATION", defaultValue = "500ms", converter = DurationConverter.Positive.class,
             description = "quiet time that ends a burst of events before a pass (default ${DEFAULT-VALUE}); a pass"
                     + " runs at the latest 10x this after the first event of a burst")
     Duration debounce;
@@ -72,22 +71,5 @@ public final class ControllerCommand implements Callable<Integer> {
     private String readKubeconfig() throws IOException {
         if (!Files.isReadable(kubeconfig)) throw new IOException("cannot read kubeconfig " + kubeconfig);
         return Files.readString(kubeconfig);
-    }
-
-    /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, or ISO-8601 ({@code PT10M}). */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.strip();
-            Duration d;
-            if (v.toUpperCase().startsWith("P")) d = Duration.parse(v);
-            else if (v.endsWith("ms")) d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            else if (v.endsWith("s")) d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-            else if (v.endsWith("m")) d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-            else if (v.endsWith("h")) d = Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
-            else throw new IllegalArgumentException("not a duration: '" + value + "' (e.g. 500ms, 30s, 10m, 1h)");
-            if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("duration must be positive: " + value);
-            return d;
-        }
     }
 }

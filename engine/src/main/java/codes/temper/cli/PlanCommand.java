@@ -4,6 +4,7 @@ import codes.temper.kube.CgroupDriver;
 import codes.temper.rules.Decision;
 import codes.temper.rules.RuleEngine;
 import codes.temper.source.GitSourceException;
+import codes.temper.source.PolicySources;
 import codes.temper.yaml.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,9 +38,9 @@ final class PlanCommand implements Callable<Integer> {
             description = "Signed-commit mode: the commit must carry an OpenPGP signature by a key in DIR (*.asc, *.gpg).")
     Path trustedKeys;
 
-    @Option(names = "--git-timeout", defaultValue = "30s", paramLabel = "DURATION",
+    @Option(names = "--git-timeout", defaultValue = "30s", converter = DurationConverter.Positive.class, paramLabel = "DURATION",
             description = "Timeout of each network operation, e.g. 30s (default: ${DEFAULT-VALUE}).")
-    String gitTimeout;
+    Duration gitTimeout;
 
     @Option(names = "--pods", required = true, paramLabel = "FILE", description = "kubectl get pods -A -o yaml|json output.")
     Path pods;
@@ -58,7 +59,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PlanInputs in;
         try {
-            in = PlanInputs.read(policies, new PlanInputs.GitOptions(cacheDir, gitCredentials, Duration.parse("PT" + gitTimeout), trustedKeys),
+            in = PlanInputs.read(policies, new PolicySources.GitOptions(cacheDir, gitCredentials, gitTimeout, trustedKeys, false),
                     pods, node, cgroupDriver);
         } catch (InvalidInputException e) {
             return Problems.print(spec.commandLine().getErr(), e);
@@ -67,7 +68,7 @@ final class PlanCommand implements Callable<Integer> {
             return 1;
         }
         Decision d = RuleEngine.get().evaluate(in.policy(), in.node(), in.pods());
-        PlanView view = PlanView.of(d, in.revision());
+        PlanView view = PlanView.of(d, in.revision(), in.policy().notes());
         var out = spec.commandLine().getOut();
         if (output == Output.json) out.println(view.json());
         else view.table(out);

@@ -12,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The {@code temper plan} output: the JSON shape of DESIGN.md ("Decisions"), and a table for people. */
 record PlanView(String node, String policyRevision, DecisionView decision, List<TierView> tiers,
-                List<AssignmentView> assignments, List<String> warnings) {
+                List<AssignmentView> assignments, List<String> warnings, List<String> notes) {
 
     record DecisionView(String mode, List<String> reasons) {}
 
@@ -30,12 +30,13 @@ record PlanView(String node, String policyRevision, DecisionView decision, List<
 
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-    static PlanView of(Decision d, String revision) {
+    /** @param notes the policy source's notes: files read but skipped as not Temper's */
+    static PlanView of(Decision d, String revision, List<String> notes) {
         return new PlanView(d.node(), revision,
                 new DecisionView(d.mode().mode().wire(), d.mode().reasons()),
                 d.tiers().stream().map(t -> new TierView(t.name(), t.rank(), ceiling(t.ceiling()), t.pods(), t.sliceMs(), t.preempt())).toList(),
                 d.assignments().stream().map(PlanView::assignment).toList(),
-                d.warnings());
+                d.warnings(), notes);
     }
 
     private static CeilingView ceiling(TierCeiling c) {
@@ -57,6 +58,7 @@ record PlanView(String node, String policyRevision, DecisionView decision, List<
         out.printf("node %s   mode %s   policy %s%n", node, decision.mode(), policyRevision);
         decision.reasons().forEach(r -> out.println("  reason: " + r));
         warnings.forEach(w -> out.println("  warning: " + w));
+        notes.forEach(n -> out.println("  note: " + n));
         out.println();
         out.printf("%-4s %-14s %9s  %-15s %5s %8s %8s%n", "RANK", "TIER", "CPUS", "CEILING", "PODS", "SLICEMS", "PREEMPT");
         for (TierView t : tiers) {

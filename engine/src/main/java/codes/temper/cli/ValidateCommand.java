@@ -31,6 +31,7 @@ final class ValidateCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.printf("ok: %d file(s); TierPolicy %s with tiers %s; %d exclusion(s); sha256:%s%n", p.files().size(),
                 p.tierPolicy().name(), p.tierPolicy().tiers().stream().map(Tier::name).toList(), p.exclusions().size(), p.digest());
+        p.notes().forEach(n -> out.println("note: " + n));
         out.flush();
         return 0;
     }

@@ -6,12 +6,8 @@ import codes.temper.yaml.Limits;
 import codes.temper.yaml.NodeReader;
 import codes.temper.yaml.Problem;
 import codes.temper.yaml.YamlLoader;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +46,8 @@ public final class PolicyParser {
         List<Problem> problems = new ArrayList<>();
         List<Found<TierPolicy>> tierPolicies = new ArrayList<>();
         List<Found<Exclusion>> exclusions = new ArrayList<>();
+        List<PolicyFile> policyFiles = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         for (PolicyFile f : files) {
             List<Node> docs;
             try {
@@ -58,11 +56,21 @@ public final class PolicyParser {
                 problems.addAll(e.problems());
                 continue;
             }
+            String foreign = ForeignFile.describe(docs);
+            if (foreign != null) {
+                // A kustomization.yaml or a ConfigMap beside the policies is not a mistake in them.
+                notes.add(f.name() + ": skipped, not a Temper policy (" + foreign + ")");
+                continue;
+            }
+            policyFiles.add(f);
             NodeReader r = new NodeReader(f.name(), problems, Limits.POLICY);
             for (Node doc : docs) document(r, doc, tierPolicies, exclusions);
         }
         if (files.isEmpty()) {
             problems.add(new Problem("(policy root)", 1, 1, "", "no policy files (*.yaml, *.yml) found"));
+        } else if (policyFiles.isEmpty() && problems.isEmpty()) {
+            problems.add(new Problem(files.getFirst().name(), 1, 1, "", "no Temper policy file (apiVersion " + API_VERSION
+                    + ") in this revision; " + String.join("; ", notes)));
         } else if (tierPolicies.isEmpty() && problems.isEmpty()) {
             problems.add(new Problem(files.getFirst().name(), 1, 1, "", "no TierPolicy in this revision; exactly one is required"));
         }
@@ -81,7 +89,7 @@ public final class PolicyParser {
         }
         if (!problems.isEmpty()) throw new InvalidInputException(problems);
         return new PolicySet(tierPolicies.getFirst().value(), exclusions.stream().map(Found::value).toList(),
-                files.stream().map(PolicyFile::name).toList(), digest(files));
+                policyFiles.stream().map(PolicyFile::name).toList(), PolicySet.digest(policyFiles), notes);
     }
 
     private void document(NodeReader r, Node doc, List<Found<TierPolicy>> tierPolicies, List<Found<Exclusion>> exclusions) {
@@ -377,20 +385,5 @@ public final class PolicyParser {
             return null;
         }
         return t.getValueNode();
-    }
-
-    private static String digest(List<PolicyFile> files) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (PolicyFile f : files) {
-                md.update(f.name().getBytes(StandardCharsets.UTF_8));
-                md.update((byte) 0);
-                md.update(f.content());
-                md.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

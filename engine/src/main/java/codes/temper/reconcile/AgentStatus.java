@@ -18,15 +18,23 @@ import java.util.List;
  * @param ready          a policy is loaded and its decision has been applied
  * @param stats          the scheduler's counters as last sampled (sampled on a timer, apart from
  *                       the reconcile passes that make the rest of the snapshot)
+ * @param policySource   the policy source's state when the snapshot was read, or null when not known
  */
 public record AgentStatus(String node, Mode mode, String agentStatus, List<String> reasons, String policyRevision,
         boolean ready, List<Tier> tiers, Scheduler scheduler, Reconfiguration lastReconfiguration, Instant updated,
-        SchedulerStats stats) {
+        SchedulerStats stats, PolicySourceState policySource) {
 
     public AgentStatus {
         reasons = List.copyOf(reasons);
         tiers = List.copyOf(tiers);
         if (stats == null) stats = SchedulerStats.NOT_SAMPLED;
+    }
+
+    /** A snapshot as the reconciler makes it: the policy source's state is added by whoever reads it. */
+    public AgentStatus(String node, Mode mode, String agentStatus, List<String> reasons, String policyRevision,
+            boolean ready, List<Tier> tiers, Scheduler scheduler, Reconfiguration lastReconfiguration, Instant updated,
+            SchedulerStats stats) {
+        this(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler, lastReconfiguration, updated, stats, null);
     }
 
     /** A snapshot whose counters have not been sampled yet. */
@@ -38,7 +46,31 @@ public record AgentStatus(String node, Mode mode, String agentStatus, List<Strin
     /** This snapshot with other counters. */
     public AgentStatus withStats(SchedulerStats s) {
         return s == stats ? this : new AgentStatus(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler,
-                lastReconfiguration, updated, s);
+                lastReconfiguration, updated, s, policySource);
+    }
+
+    /** This snapshot with the policy source's state. */
+    public AgentStatus withPolicySource(PolicySourceState p) {
+        return new AgentStatus(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler, lastReconfiguration, updated,
+                stats, p);
+    }
+
+    /**
+     * The policy source as of the snapshot. The revision in force is the last known good one: a
+     * rejected revision or an unreachable remote leaves it in force and lets it age.
+     *
+     * @param revision            the revision in force, or null before the first good one
+     * @param fetchedAt           when it was fetched (kept across restarts by the last-known-good file)
+     * @param ageSeconds          how long ago that was; null without a revision
+     * @param fromLastKnownGood   true when it was loaded from the last-known-good file at start
+     * @param lastSuccessfulPoll  when the source last answered, or null
+     * @param consecutiveFailures polls in a row that could not reach the source
+     * @param lastFailure         why the last failed poll failed, or null
+     * @param lastRejection       the last refused revision and why, or null
+     * @param nextPollAt          when the next (jittered) poll is due, or null
+     */
+    public record PolicySourceState(String revision, Instant fetchedAt, Double ageSeconds, boolean fromLastKnownGood,
+            Instant lastSuccessfulPoll, int consecutiveFailures, String lastFailure, String lastRejection, Instant nextPollAt) {
     }
 
     /** A tier as applied: its ceiling in CPUs (null when none) and how many pods it holds. */

@@ -10,9 +10,9 @@ import java.util.List;
  * A policy revision in force: parsed, validated and evaluated completely before it was made
  * current. Immutable; replaced whole, never edited.
  *
- * @param revision    {@code <ref>@sha1:<40 hex>}
- * @param commit      the 40-hex commit id
- * @param fetchedAt   when this revision was fetched and made current (kept across restarts)
+ * @param revision    {@code <ref>@sha1:<40 hex>}, or {@code dir@sha256:<64 hex>} for a directory
+ * @param commit      the 40-hex commit id; for a directory, its content digest
+ * @param fetchedAt   when this revision was fetched or read (kept across restarts)
  * @param files       the policy files as read from the commit
  * @param fromDisk    true when it was loaded from the last-known-good file at start-up
  */

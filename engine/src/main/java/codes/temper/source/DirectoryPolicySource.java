@@ -1,64 +1,85 @@
 package codes.temper.source;
 
 import codes.temper.policy.PolicyDirectory;
+import codes.temper.policy.PolicyFile;
 import codes.temper.policy.PolicyParser;
 import codes.temper.policy.PolicySet;
-import codes.temper.source.PolicySourcePoller.Outcome;
-import codes.temper.source.PolicySourcePoller.PollResult;
 import codes.temper.yaml.InvalidInputException;
+import codes.temper.yaml.Problem;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 
 /**
- * {@code --policies DIR}: the same whole-or-nothing contract as the Git poller for a plain
+ * {@code --policies DIR}: the whole-or-nothing contract of {@link PolicySource} for a plain
  * directory (the embedded default, a ConfigMap mount). A poll re-reads the directory; a changed
  * and valid content becomes current as {@code dir@sha256:<digest>}; an invalid one is rejected
  * with its problems and the last good stays.
  */
-public final class DirectoryPolicySource {
+public final class DirectoryPolicySource implements PolicySource {
     private final Path dir;
-    private final PolicySourcePoller.EvaluationCheck check;
+    private final EvaluationCheck check;
+    private final Clock clock;
     private final PolicyParser parser = new PolicyParser();
-    private volatile PolicySet current;
-    private volatile String lastRejection;
+    private volatile Status status = new Status(null, null, null, 0, null, null);
 
-    public DirectoryPolicySource(Path dir, PolicySourcePoller.EvaluationCheck check) {
+    public DirectoryPolicySource(Path dir, EvaluationCheck check, Clock clock) {
         this.dir = dir;
-        this.check = check == null ? PolicySourcePoller.EvaluationCheck.NONE : check;
+        this.check = check == null ? EvaluationCheck.NONE : check;
+        this.clock = clock == null ? Clock.systemUTC() : clock;
     }
 
+    /** The digest covers names inside the directory, so the revision does not depend on how its path is written. */
     public static String revision(PolicySet set) {
         return "dir@sha256:" + set.digest();
     }
 
+    @Override
+    public Status status() {
+        return status;
+    }
+
+    @Override
+    public AppliedRevision read() throws InvalidInputException {
+        List<PolicyFile> files = PolicyDirectory.read(dir);
+        PolicySet set = parser.parse(files);
+        return new AppliedRevision(revision(set), set.digest(), clock.instant(), files, set, false);
+    }
+
+    @Override
     public synchronized PollResult poll() {
-        PolicySet set;
+        Status s = status;
+        AppliedRevision cur = s.current();
+        AppliedRevision next;
         try {
-            set = parser.parse(PolicyDirectory.read(dir));
+            next = read();
         } catch (InvalidInputException e) {
-            return reject("invalid policy: " + String.join("; ", e.problems().stream().map(Object::toString).toList()));
+            return reject(s, "invalid policy: " + String.join("; ", e.problems().stream().map(Object::toString).toList()), e.problems());
         } catch (RuntimeException e) {
-            return new PollResult(Outcome.FAILED, current == null ? null : revision(current), "cannot read " + dir + ": " + e.getMessage());
+            String msg = "cannot read " + dir + ": " + e.getMessage();
+            status = new Status(cur, s.lastRejection(), s.lastSuccessfulPoll(), s.consecutiveFailures() + 1, msg, null);
+            return new PollResult(Outcome.FAILED, cur == null ? null : cur.revision(), msg);
         }
-        if (current != null && current.digest().equals(set.digest())) return new PollResult(Outcome.UNCHANGED, revision(current), "unchanged");
+        Instant now = next.fetchedAt();
+        if (cur != null && cur.commit().equals(next.commit())) {
+            status = new Status(cur, s.lastRejection(), now, 0, null, null);
+            return new PollResult(Outcome.UNCHANGED, cur.revision(), "unchanged");
+        }
         try {
-            check.check(set);
+            check.check(next.policy());
         } catch (Exception e) {
-            return reject("evaluation failed: " + GitSourceException.describe(e));
+            return reject(s, "evaluation failed: " + GitSourceException.describe(e), List.of());
         }
-        current = set;
-        lastRejection = null;
-        return new PollResult(Outcome.APPLIED, revision(set), "applied");
+        status = new Status(next, null, now, 0, null, null);
+        return new PollResult(Outcome.APPLIED, next.revision(), "applied");
     }
 
-    private PollResult reject(String why) {
-        boolean repeated = why.equals(lastRejection);
-        lastRejection = why;
+    private PollResult reject(Status s, String why, List<Problem> problems) {
+        boolean repeated = s.lastRejection() != null && why.equals(s.lastRejection().reason());
+        Instant now = clock.instant();
+        status = new Status(s.current(), new Rejected(dir.toString(), null, why, problems, now), now, 0, null, null);
         // Reported once per distinct problem: polling an unchanged bad directory is not news.
-        return new PollResult(repeated ? Outcome.UNCHANGED : Outcome.REJECTED, current == null ? null : revision(current), why);
-    }
-
-    public Optional<PolicySet> current() {
-        return Optional.ofNullable(current);
+        return new PollResult(repeated ? Outcome.UNCHANGED : Outcome.REJECTED, s.current() == null ? null : s.current().revision(), why);
     }
 }

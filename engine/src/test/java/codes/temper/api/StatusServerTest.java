@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -94,7 +95,7 @@ class StatusServerTest {
 
         JsonNode s = ApiJson.MAPPER.readTree(r.body());
         assertThat(s.propertyNames()).containsExactlyInAnyOrder("node", "mode", "agentStatus", "reasons", "policyRevision",
-                "ready", "tiers", "scheduler", "lastReconfiguration", "updated", "stats");
+                "ready", "tiers", "scheduler", "lastReconfiguration", "updated", "stats", "policySource");
         assertThat(s.get("mode").stringValue()).isEqualTo("attach");
         assertThat(s.get("policyRevision").stringValue()).isEqualTo(Fixtures.REVISION);
         assertThat(s.get("ready").booleanValue()).isTrue();
@@ -114,6 +115,24 @@ class StatusServerTest {
         JsonNode early = ApiJson.MAPPER.readTree(get("/status").body());
         assertThat(early.get("policyRevision").isNull()).isTrue();
         assertThat(early.get("lastReconfiguration").isNull()).isTrue();
+    }
+
+    @Test
+    void statusAndMetricsCarryThePolicyRevisionsAge() throws Exception {
+        status.set(Fixtures.attached(Fixtures.tiers()));
+        assertThat(ApiJson.MAPPER.readTree(get("/status").body()).get("policySource").isNull()).isTrue();
+        assertThat(get("/metrics").body()).contains("temper_policy_age_seconds NaN");
+
+        Instant fetched = Instant.parse("2026-11-27T08:15:30Z");
+        status.set(Fixtures.attached(Fixtures.tiers()).withPolicySource(new AgentStatus.PolicySourceState(Fixtures.REVISION, fetched,
+                7200.5, true, null, 3, "connection refused", null, fetched.plusSeconds(7260))));
+        JsonNode source = ApiJson.MAPPER.readTree(get("/status").body()).get("policySource");
+        assertThat(source.get("revision").stringValue()).isEqualTo(Fixtures.REVISION);
+        assertThat(source.get("fetchedAt").stringValue()).isEqualTo("2026-11-27T08:15:30Z");
+        assertThat(source.get("ageSeconds").doubleValue()).isEqualTo(7200.5);
+        assertThat(source.get("fromLastKnownGood").booleanValue()).isTrue();
+        assertThat(source.get("consecutiveFailures").intValue()).isEqualTo(3);
+        assertThat(get("/metrics").body()).contains("# TYPE temper_policy_age_seconds gauge", "temper_policy_age_seconds 7200.5");
     }
 
     @Test

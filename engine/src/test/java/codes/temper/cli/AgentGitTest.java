@@ -9,28 +9,44 @@ import codes.temper.sched.DriverChoice;
 import codes.temper.sched.EjectionBackoff;
 import codes.temper.source.GitHttpServer;
 import codes.temper.source.PolicyRepo;
+import codes.temper.source.PollPlan;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Predicate;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The agent with {@code --policies <git url>}: a real smart-HTTP server (JGit's GitServlet on
  * Jetty), a commit becoming the applied revision, a broken commit refused with the last good kept,
- * and a restart with the remote down coming up on the last-known-good revision.
+ * a restart with the remote down coming up on the last-known-good revision and reporting its age,
+ * and polls jittered per node.
  */
 class AgentGitTest {
     @TempDir
     Path dir;
 
     Agent start(String url, Path cache) throws Exception {
-        return new Agent(new Agent.Options(null, null, Path.of("../policies/examples/pods.yaml"), Path.of("../policies/examples/node.yaml"),
-                url, cache, null, null, Duration.ofSeconds(5), Duration.ofMillis(200), null, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN,
-                null, dir, CgroupDriver.SYSTEMD, Reconciler.Pacing.DEFAULT, EjectionBackoff.defaults(), null, null)).start();
+        return agent(null, url, cache, Duration.ofMillis(200), null).start();
+    }
+
+    Agent agent(String node, String policies, Path cache, Duration pollInterval, Agent.Api api) throws Exception {
+        return new Agent(new Agent.Options(node, null, Path.of("../policies/examples/pods.yaml"), Path.of("../policies/examples/node.yaml"),
+                policies, cache, null, null, Duration.ofSeconds(5), pollInterval, null, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN,
+                null, dir, CgroupDriver.SYSTEMD, Reconciler.Pacing.DEFAULT, EjectionBackoff.defaults(), api, null));
     }
 
     static AgentStatus await(Agent a, Predicate<AgentStatus> p, String what) throws InterruptedException {
@@ -72,6 +88,64 @@ class AgentGitTest {
                 assertThat(st.policyRevision()).isEqualTo("main@sha1:" + second.name());
             } finally {
                 again.close();
+            }
+        }
+    }
+
+    @Test
+    void twoAgentsWithTheSamePollIntervalDoNotPollInLockstep() throws Exception {
+        Duration minute = Duration.ofSeconds(60);
+        try (Agent a = agent("node-a", "../policies", null, minute, null); Agent b = agent("node-b", "../policies", null, minute, null)) {
+            assertThat(a.pollPlan().interval()).isEqualTo(minute);
+            assertThat(a.pollPlan().jitter()).isEqualTo(PollPlan.DEFAULT_JITTER);
+            List<Duration> atA = a.pollPlan().pollTimes(20), atB = b.pollPlan().pollTimes(20);
+            for (int i = 0; i < 20; i++) {
+                assertThat(atA.get(i)).as("poll %d", i + 1).isNotEqualTo(atB.get(i));
+            }
+            assertThat(a.pollPlan().delays(20)).isNotEqualTo(b.pollPlan().delays(20)).doesNotContain(minute);
+        }
+    }
+
+    @Test
+    void statusAndMetricsReportTheLastKnownGoodRevisionsAge() throws Exception {
+        Path repos = Files.createDirectories(dir.resolve("repos"));
+        Path cache = dir.resolve("cache");
+        try (PolicyRepo repo = new PolicyRepo(repos, "policies.git")) {
+            RevCommit only = repo.commit("first", Map.of("policies/tiers.yaml", PolicyRepo.tiers("100%")));
+            String revision = "main@sha1:" + only.name();
+            GitHttpServer server = new GitHttpServer(repos, null, null).start();
+            String url = "http://127.0.0.1:" + server.port() + "/policies.git#main:policies";
+            try (Agent first = start(url, cache)) {
+                await(first, s -> revision.equals(s.policyRevision()), "first revision");
+            } finally {
+                server.close();
+            }
+            // As far as the last-known-good file says, the revision was fetched two hours ago.
+            Path lkg = cache.resolve("last-known-good.json");
+            String stored = Files.readString(lkg);
+            assertThat(stored).containsPattern("\"fetchedAt\":\"[^\"]+\"");
+            Files.writeString(lkg, stored.replaceFirst("\"fetchedAt\":\"[^\"]+\"",
+                    "\"fetchedAt\":\"" + Instant.now().minus(Duration.ofHours(2)) + "\""));
+
+            // Remote down: the agent comes up on that revision, and says how old it is.
+            try (Agent again = agent(null, url, cache, Duration.ofMinutes(10), new Agent.Api("127.0.0.1", 0, null, null)).start()) {
+                await(again, s -> s.agentStatus().equals("attached"), "attached from last-known-good");
+                HttpClient http = HttpClient.newHttpClient();
+                String base = "http://127.0.0.1:" + again.apiPort();
+                JsonNode source = JsonMapper.builder().build().readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/status")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()).get("policySource");
+                assertThat(source.get("revision").asString()).isEqualTo(revision);
+                assertThat(source.get("fromLastKnownGood").asBoolean()).isTrue();
+                assertThat(source.get("ageSeconds").asDouble()).isBetween(7200.0, 7200.0 + 600);
+                assertThat(source.get("consecutiveFailures").asInt()).isPositive();
+                assertThat(source.get("lastFailure").asString()).isNotBlank();
+                assertThat(source.get("nextPollAt").asString()).isNotBlank();
+
+                String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                Matcher age = Pattern.compile("(?m)^temper_policy_age_seconds (\\S+)$").matcher(metrics);
+                assertThat(age.find()).as(metrics).isTrue();
+                assertThat(Double.parseDouble(age.group(1))).isBetween(7200.0, 7200.0 + 600);
             }
         }
     }

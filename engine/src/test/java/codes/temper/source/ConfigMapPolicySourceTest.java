@@ -6,8 +6,8 @@ import codes.temper.deploy.ConfigMapVolume;
 import codes.temper.policy.PolicyDirectory;
 import codes.temper.policy.PolicyParser;
 import codes.temper.policy.PolicySet;
-import codes.temper.source.PolicySourcePoller.Outcome;
-import codes.temper.source.PolicySourcePoller.PollResult;
+import codes.temper.source.PolicySource.Outcome;
+import codes.temper.source.PolicySource.PollResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -41,13 +41,13 @@ class ConfigMapPolicySourceTest {
         assertThat(Files.isSymbolicLink(v.dir().resolve("..data"))).isTrue();
         assertThat(Files.isSymbolicLink(v.dir().resolve("tiers.yaml"))).isTrue();
 
-        DirectoryPolicySource source = new DirectoryPolicySource(v.dir(), null);
+        DirectoryPolicySource source = new DirectoryPolicySource(v.dir(), null, null);
         PollResult r = source.poll();
         assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.APPLIED);
         assertThat(r.revision()).startsWith("dir@sha256:");
         // The policy the agent runs is the repository's default, read through the symlinks (the
         // hidden ..data and ..<timestamp> entries are not read as policy files).
-        PolicySet loaded = source.current().orElseThrow();
+        PolicySet loaded = source.current().orElseThrow().policy();
         assertThat(loaded.tierPolicy()).isEqualTo(fromRepository.tierPolicy());
         assertThat(loaded.exclusions()).isEqualTo(fromRepository.exclusions());
         assertThat(loaded.files()).hasSize(bundled.size());
@@ -57,7 +57,7 @@ class ConfigMapPolicySourceTest {
     @Test
     void anAtomicSwapIsFollowedAndABadOneKeepsTheLastGood() throws Exception {
         ConfigMapVolume v = ConfigMapVolume.create(tmp.resolve("policies"), bundled);
-        DirectoryPolicySource source = new DirectoryPolicySource(v.dir(), null);
+        DirectoryPolicySource source = new DirectoryPolicySource(v.dir(), null, null);
         assertThat(source.poll().outcome()).isEqualTo(Outcome.APPLIED);
         String first = source.poll().revision();
 
@@ -70,7 +70,7 @@ class ConfigMapPolicySourceTest {
         PollResult swapped = source.poll();
         assertThat(swapped.outcome()).as(swapped.message()).isEqualTo(Outcome.APPLIED);
         assertThat(swapped.revision()).isNotEqualTo(first);
-        assertThat(source.current().orElseThrow().tierPolicy().tiers()).anySatisfy(t -> {
+        assertThat(source.current().orElseThrow().policy().tierPolicy().tiers()).anySatisfy(t -> {
             assertThat(t.name()).isEqualTo("normal");
             assertThat(t.sliceMs()).isEqualTo(15);
         });
@@ -82,7 +82,7 @@ class ConfigMapPolicySourceTest {
         PollResult rejected = source.poll();
         assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(rejected.revision()).isEqualTo(swapped.revision());
-        assertThat(source.current().orElseThrow().tierPolicy().tiers()).anySatisfy(t -> assertThat(t.sliceMs()).isEqualTo(15));
+        assertThat(source.current().orElseThrow().policy().tierPolicy().tiers()).anySatisfy(t -> assertThat(t.sliceMs()).isEqualTo(15));
 
         // A key removed from the ConfigMap disappears from the directory and from the policy.
         Map<String, String> tiersOnly = new HashMap<>(Map.of("tiers.yaml", bundled.get("tiers.yaml")));
@@ -90,7 +90,7 @@ class ConfigMapPolicySourceTest {
         assertThat(v.dir().resolve("nodes.yaml")).doesNotExist();
         PollResult fewer = source.poll();
         assertThat(fewer.outcome()).as(fewer.message()).isEqualTo(Outcome.APPLIED);
-        assertThat(source.current().orElseThrow().files()).singleElement().asString().endsWith("tiers.yaml");
-        assertThat(source.current().orElseThrow().exclusions()).isEmpty();
+        assertThat(source.current().orElseThrow().policy().files()).singleElement().asString().endsWith("tiers.yaml");
+        assertThat(source.current().orElseThrow().policy().exclusions()).isEmpty();
     }
 }

@@ -78,7 +78,7 @@ public final class GitBench {
             }
             // Up to date: the cache already holds the tip.
             PolicyLocation loc = PolicyLocation.parse(url + "#main:policies");
-            PolicySourcePoller poller = new PolicySourcePoller(new GitFetcher(loc, root.resolve("poll-cache"), GitCredentials.NONE, Duration.ofSeconds(30)), null);
+            GitPolicySource poller = new GitPolicySource(new GitFetcher(loc, root.resolve("poll-cache"), GitCredentials.NONE, Duration.ofSeconds(30)), null);
             poller.poll();
             Path gitWarmDir = root.resolve("git-warm.git");
             exec(root, "git", "init", "-q", "--bare", gitWarmDir.toString());
@@ -89,7 +89,7 @@ public final class GitBench {
                 long t0 = System.nanoTime();
                 var r = poller.poll();
                 long t = System.nanoTime() - t0;
-                if (r.outcome() != PolicySourcePoller.Outcome.UNCHANGED) throw new IllegalStateException(r.toString());
+                if (r.outcome() != PolicySource.Outcome.UNCHANGED) throw new IllegalStateException(r.toString());
                 jWarm.add(sample(t, server));
                 server.resetCounters();
                 t0 = System.nanoTime();
@@ -106,7 +106,7 @@ public final class GitBench {
                 long t0 = System.nanoTime();
                 var r = poller.poll();
                 long t = System.nanoTime() - t0;
-                if (!("main@sha1:" + c.name()).equals(r.revision()) || r.outcome() != PolicySourcePoller.Outcome.APPLIED) {
+                if (!("main@sha1:" + c.name()).equals(r.revision()) || r.outcome() != PolicySource.Outcome.APPLIED) {
                     throw new IllegalStateException(r.toString());
                 }
                 latency.add(sample(t, server));

@@ -3,8 +3,8 @@ package codes.temper.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.cli.CliRun;
-import codes.temper.source.PolicySourcePoller.Outcome;
-import codes.temper.source.PolicySourcePoller.PollResult;
+import codes.temper.source.PolicySource.Outcome;
+import codes.temper.source.PolicySource.PollResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -126,9 +126,9 @@ class GitCredentialsTest {
         }
     }
 
-    private static PolicySourcePoller poller(String url, Path cache, GitCredentials creds) {
+    private static GitPolicySource poller(String url, Path cache, GitCredentials creds) {
         PolicyLocation loc = PolicyLocation.parse(url);
-        return new PolicySourcePoller(new GitFetcher(loc, cache, creds, Duration.ofSeconds(10)), null,
-                CommitVerifier.UNSIGNED_ALLOWED, PolicySourcePoller.EvaluationCheck.NONE, Clock.systemUTC());
+        return new GitPolicySource(new GitFetcher(loc, cache, creds, Duration.ofSeconds(10)), null,
+                CommitVerifier.UNSIGNED_ALLOWED, PolicySource.EvaluationCheck.NONE, Clock.systemUTC());
     }
 }

@@ -3,8 +3,8 @@ package codes.temper.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.cli.CliRun;
-import codes.temper.source.PolicySourcePoller.Outcome;
-import codes.temper.source.PolicySourcePoller.PollResult;
+import codes.temper.source.PolicySource.Outcome;
+import codes.temper.source.PolicySource.PollResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,17 +55,17 @@ class GitPolicySourceTest {
         repo.close();
     }
 
-    PolicySourcePoller poller(String spec, Path cacheRoot, GitCredentials creds, Clock clock) {
+    GitPolicySource poller(String spec, Path cacheRoot, GitCredentials creds, Clock clock) {
         PolicyLocation loc = PolicyLocation.parse(spec);
-        return new PolicySourcePoller(new GitFetcher(loc, cacheRoot, creds, Duration.ofSeconds(10)),
-                new LastKnownGood(lkgFile, loc), CommitVerifier.UNSIGNED_ALLOWED, PolicySourcePoller.EvaluationCheck.NONE, clock);
+        return new GitPolicySource(new GitFetcher(loc, cacheRoot, creds, Duration.ofSeconds(10)),
+                new LastKnownGood(lkgFile, loc), CommitVerifier.UNSIGNED_ALLOWED, PolicySource.EvaluationCheck.NONE, clock);
     }
 
-    PolicySourcePoller poller(String spec) {
+    GitPolicySource poller(String spec) {
         return poller(spec, cache, GitCredentials.NONE, Clock.systemUTC());
     }
 
-    static String content(PolicySourcePoller p, String file) {
+    static String content(GitPolicySource p, String file) {
         return p.current().orElseThrow().files().stream().filter(f -> f.name().equals(file)).findFirst()
                 .map(f -> new String(f.content(), StandardCharsets.UTF_8)).orElseThrow();
     }
@@ -74,7 +74,7 @@ class GitPolicySourceTest {
     @Test
     void newCommitIsPickedUpAndAnUnchangedRemoteIsNotFetched() throws Exception {
         RevCommit c1 = repo.commit("first", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
-        PolicySourcePoller p = poller(server.url("policies.git"));
+        GitPolicySource p = poller(server.url("policies.git"));
         assertThat(p.current()).isEmpty();
 
         PollResult first = p.poll();
@@ -104,7 +104,7 @@ class GitPolicySourceTest {
     @Test
     void brokenCommitIsRejectedAndThePreviousRevisionStays() throws Exception {
         RevCommit good = repo.commit("good", Map.of("policies/tiers.yaml", PolicyRepo.tiers("100%")));
-        PolicySourcePoller p = poller(server.url("policies.git") + "#main:policies");
+        GitPolicySource p = poller(server.url("policies.git") + "#main:policies");
         assertThat(p.poll().outcome()).isEqualTo(Outcome.APPLIED);
 
         RevCommit bad = repo.commit("oops", Map.of("policies/tiers.yaml", PolicyRepo.tiers("150%")));
@@ -141,7 +141,7 @@ class GitPolicySourceTest {
         RevCommit good = repo.commit("good", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
         PolicyLocation loc = PolicyLocation.parse(server.url("policies.git"));
         var fetcher = new GitFetcher(loc, cache, GitCredentials.NONE, Duration.ofSeconds(10));
-        var p = new PolicySourcePoller(fetcher, null, c -> new CommitVerifier.Verdict(!c.getFullMessage().contains("unsigned"), "test verifier"),
+        var p = new GitPolicySource(fetcher, null, c -> new CommitVerifier.Verdict(!c.getFullMessage().contains("unsigned"), "test verifier"),
                 set -> {
                     if (set.tierPolicy().tiers().size() > 2) throw new IllegalStateException("rules refuse three tiers");
                 }, Clock.systemUTC());
@@ -163,7 +163,7 @@ class GitPolicySourceTest {
     @Test
     void remoteDownKeepsLastGoodAndARestartComesUpFromDisk() throws Exception {
         RevCommit c1 = repo.commit("first", Map.of("tiers.yaml", PolicyRepo.tiers("75%")));
-        PolicySourcePoller p = poller(server.url("policies.git"), cache, GitCredentials.NONE, Clock.fixed(T0, ZoneOffset.UTC));
+        GitPolicySource p = poller(server.url("policies.git"), cache, GitCredentials.NONE, Clock.fixed(T0, ZoneOffset.UTC));
         assertThat(p.poll().outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(Files.exists(lkgFile)).isTrue();
         String url = server.url("policies.git");
@@ -178,7 +178,7 @@ class GitPolicySourceTest {
 
         // Restart one hour later, remote still down, and not even a Git cache left.
         Clock later = Clock.fixed(T0.plus(Duration.ofHours(1)), ZoneOffset.UTC);
-        PolicySourcePoller restarted = poller(url, root.resolve("empty-cache"), GitCredentials.NONE, later);
+        GitPolicySource restarted = poller(url, root.resolve("empty-cache"), GitCredentials.NONE, later);
         AppliedRevision cur = restarted.current().orElseThrow();
         assertThat(cur.revision()).isEqualTo("main@sha1:" + c1.name());
         assertThat(cur.fromDisk()).isTrue();
@@ -195,14 +195,14 @@ class GitPolicySourceTest {
     void aCorruptLastKnownGoodFileIsReportedAndIgnored() throws Exception {
         Files.createDirectories(lkgFile.getParent());
         Files.writeString(lkgFile, "{\"format\": 1, \"revision\": tru");
-        PolicySourcePoller p = poller(server.url("policies.git"));
+        GitPolicySource p = poller(server.url("policies.git"));
         assertThat(p.current()).isEmpty();
         assertThat(p.status().lastKnownGoodProblem()).startsWith(lkgFile + ": corrupt last-known-good file");
 
         // A well-formed file from another remote is not used either.
         RevCommit c1 = repo.commit("first", Map.of("tiers.yaml", PolicyRepo.tiers("75%")));
         assertThat(p.poll().outcome()).isEqualTo(Outcome.APPLIED);
-        PolicySourcePoller other = poller("file:///elsewhere/policies.git");
+        GitPolicySource other = poller("file:///elsewhere/policies.git");
         assertThat(other.current()).isEmpty();
         assertThat(other.status().lastKnownGoodProblem()).contains("is from " + server.url("policies.git"));
         // And the good one comes back for its own remote.
@@ -214,7 +214,7 @@ class GitPolicySourceTest {
     void forcePushToAnUnrelatedCommitIsFollowed() throws Exception {
         repo.commit("first", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
         repo.commit("second", Map.of("tiers.yaml", PolicyRepo.tiers("90%")));
-        PolicySourcePoller p = poller(server.url("policies.git"));
+        GitPolicySource p = poller(server.url("policies.git"));
         assertThat(p.poll().outcome()).isEqualTo(Outcome.APPLIED);
 
         RevCommit rewritten = repo.forcePushUnrelated(Map.of("tiers.yaml", PolicyRepo.tiers("30%")));
@@ -228,7 +228,7 @@ class GitPolicySourceTest {
     @Test
     void aDeletedRefIsReportedAndTheLastGoodStays() throws Exception {
         RevCommit c1 = repo.commit("first", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
-        PolicySourcePoller p = poller(server.url("policies.git"));
+        GitPolicySource p = poller(server.url("policies.git"));
         assertThat(p.poll().outcome()).isEqualTo(Outcome.APPLIED);
 
         repo.deleteRef("refs/heads/main");
@@ -248,7 +248,7 @@ class GitPolicySourceTest {
     @ValueSource(strings = {"delete-objects", "truncate-packs", "garbage-config", "garbage-head", "garbage-ref"})
     void aDamagedCacheIsRecreated(String damage) throws Exception {
         repo.commit("first", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
-        PolicySourcePoller p = poller(server.url("policies.git"));
+        GitPolicySource p = poller(server.url("policies.git"));
         assertThat(p.poll().outcome()).isEqualTo(Outcome.APPLIED);
         Path dir = PolicyLocation.parse(server.url("policies.git")).cacheDir(cache);
         assertThat(dir.resolve("objects")).isDirectory();
@@ -282,7 +282,7 @@ class GitPolicySourceTest {
     void aCacheThatCannotBeCreatedIsReportedNotThrown() throws Exception {
         repo.commit("first", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
         Path notADir = Files.writeString(root.resolve("cache-is-a-file"), "x");
-        PolicySourcePoller p = poller(server.url("policies.git"), notADir, GitCredentials.NONE, Clock.systemUTC());
+        GitPolicySource p = poller(server.url("policies.git"), notADir, GitCredentials.NONE, Clock.systemUTC());
         PollResult r = p.poll();
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.message()).startsWith("fetch failed, also into a fresh cache " + notADir);
@@ -324,41 +324,41 @@ class GitPolicySourceTest {
         RevCommit c2 = repo.commit("after", Map.of("policies/tiers.yaml", PolicyRepo.tiers("10%")));
         String url = server.url("policies.git");
 
-        PolicySourcePoller tag = poller(url + "#v1:policies");
+        GitPolicySource tag = poller(url + "#v1:policies");
         assertThat(tag.poll().outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(tag.current().orElseThrow().revision()).isEqualTo("v1@sha1:" + c1.name()); // the commit, not the tag object
         assertThat(tag.current().orElseThrow().files()).extracting(f -> f.name()).containsExactly("policies/tiers.yaml");
         assertThat(content(tag, "policies/tiers.yaml")).contains("100%");
 
-        PolicySourcePoller branch = poller(url + "#main:policies/");
+        GitPolicySource branch = poller(url + "#main:policies/");
         assertThat(branch.poll().outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(branch.current().orElseThrow().revision()).isEqualTo("main@sha1:" + c2.name());
 
-        PolicySourcePoller pinned = poller(url + "#" + c1.name() + ":policies");
+        GitPolicySource pinned = poller(url + "#" + c1.name() + ":policies");
         assertThat(pinned.poll().outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(pinned.current().orElseThrow().revision()).isEqualTo(c1.name() + "@sha1:" + c1.name());
         server.resetCounters();
         assertThat(pinned.poll().outcome()).isEqualTo(Outcome.UNCHANGED);
         assertThat(server.requests.get()).isZero(); // a pinned commit in the cache needs no network
 
-        PolicySourcePoller fileUrl = poller(repo.bare.toUri() + "#v1:policies");
+        GitPolicySource fileUrl = poller(repo.bare.toUri() + "#v1:policies");
         assertThat(fileUrl.poll().outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(fileUrl.current().orElseThrow().revision()).isEqualTo("v1@sha1:" + c1.name());
 
-        PolicySourcePoller root = poller(url + "#v1");
+        GitPolicySource root = poller(url + "#v1");
         PollResult r = root.poll();
         assertThat(r.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(root.status().lastRejection().problems().getFirst().file()).isEqualTo("broken-at-root.yaml");
 
-        PolicySourcePoller missing = poller(url + "#main:nope");
+        GitPolicySource missing = poller(url + "#main:nope");
         assertThat(missing.poll().outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(missing.status().lastRejection().problems()).extracting(Object::toString)
                 .containsExactly("nope:1:1: no such directory at commit " + c2.name());
 
-        PolicySourcePoller unknown = poller(url + "#v2");
+        GitPolicySource unknown = poller(url + "#v2");
         assertThat(unknown.poll().message()).isEqualTo("ref \"v2\" not found at " + url + " (deleted, or never pushed)");
 
-        PolicySourcePoller notOnRemote = poller(url + "#" + "0123456789abcdef0123456789abcdef01234567");
+        GitPolicySource notOnRemote = poller(url + "#" + "0123456789abcdef0123456789abcdef01234567");
         assertThat(notOnRemote.poll().message())
                 .isEqualTo("commit 0123456789abcdef0123456789abcdef01234567 is not on any branch or tag of " + url);
     }
@@ -393,7 +393,7 @@ class GitPolicySourceTest {
                 }
             });
             PolicyLocation loc = PolicyLocation.parse("http://127.0.0.1:" + silent.getLocalPort() + "/policies.git");
-            var p = new PolicySourcePoller(new GitFetcher(loc, cache, GitCredentials.NONE, Duration.ofSeconds(1)), null);
+            var p = new GitPolicySource(new GitFetcher(loc, cache, GitCredentials.NONE, Duration.ofSeconds(1)), null);
             PollResult r = p.poll();
             assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
             assertThat(r.message()).containsIgnoringCase("timed out");

@@ -3,8 +3,8 @@ package codes.temper.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.cli.CliRun;
-import codes.temper.source.PolicySourcePoller.Outcome;
-import codes.temper.source.PolicySourcePoller.PollResult;
+import codes.temper.source.PolicySource.Outcome;
+import codes.temper.source.PolicySource.PollResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,8 +34,8 @@ class SignedPolicySourceTest {
 
     @BeforeAll
     static void generateKeys() throws Exception {
-        trusted = OpenPgpCommitVerifierTest.API.generateKey(4).ed25519x25519Key("Policy Admin <admin@example.org>").build();
-        stranger = OpenPgpCommitVerifierTest.API.generateKey(4).ed25519x25519Key("Stranger <x@example.org>").build();
+        trusted = OpenPgpFixtures.API.generateKey(4).ed25519x25519Key("Policy Admin <admin@example.org>").build();
+        stranger = OpenPgpFixtures.API.generateKey(4).ed25519x25519Key("Stranger <x@example.org>").build();
     }
 
     @BeforeEach
@@ -53,18 +53,18 @@ class SignedPolicySourceTest {
         repo.close();
     }
 
-    PolicySourcePoller poller() throws Exception {
+    GitPolicySource poller() throws Exception {
         PolicyLocation loc = PolicyLocation.parse(server.url("policies.git"));
-        return new PolicySourcePoller(new GitFetcher(loc, root.resolve("cache"), GitCredentials.NONE, Duration.ofSeconds(10)),
+        return new GitPolicySource(new GitFetcher(loc, root.resolve("cache"), GitCredentials.NONE, Duration.ofSeconds(10)),
                 new LastKnownGood(root.resolve("lkg.json"), loc), new OpenPgpCommitVerifier(keys),
-                PolicySourcePoller.EvaluationCheck.NONE, Clock.systemUTC());
+                PolicySource.EvaluationCheck.NONE, Clock.systemUTC());
     }
 
     @Test
     void onlyCommitsSignedByATrustedOpenPgpKeyBecomeCurrent() throws Exception {
         repo.commit("signed", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
-        RevCommit good = repo.signLast(bytes -> OpenPgpCommitVerifierTest.sign(trusted, bytes));
-        PolicySourcePoller p = poller();
+        RevCommit good = repo.signLast(bytes -> OpenPgpFixtures.sign(trusted, bytes));
+        GitPolicySource p = poller();
         assertThat(p.poll().outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(p.current().orElseThrow().revision()).isEqualTo("main@sha1:" + good.name());
 
@@ -75,13 +75,13 @@ class SignedPolicySourceTest {
         assertThat(p.current().orElseThrow().revision()).isEqualTo("main@sha1:" + good.name());
 
         repo.commit("by a stranger", Map.of("tiers.yaml", PolicyRepo.tiers("40%")));
-        repo.signLast(bytes -> OpenPgpCommitVerifierTest.sign(stranger, bytes));
+        repo.signLast(bytes -> OpenPgpFixtures.sign(stranger, bytes));
         assertThat(p.poll().outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(p.status().lastRejection().reason()).contains("unknown signer key");
         assertThat(p.current().orElseThrow().revision()).isEqualTo("main@sha1:" + good.name());
 
         repo.commit("ssh-signed", Map.of("tiers.yaml", PolicyRepo.tiers("30%")));
-        repo.signLast(bytes -> OpenPgpCommitVerifierTest.sshSignature());
+        repo.signLast(bytes -> OpenPgpFixtures.sshSignature());
         assertThat(p.poll().outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(p.status().lastRejection().reason()).contains("SSH signature; only OpenPGP signatures are accepted");
         assertThat(p.current().orElseThrow().revision()).isEqualTo("main@sha1:" + good.name());
@@ -90,7 +90,7 @@ class SignedPolicySourceTest {
     @Test
     void planRefusesAnUnsignedRevisionInSignedMode() throws Exception {
         repo.commit("signed", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
-        RevCommit good = repo.signLast(bytes -> OpenPgpCommitVerifierTest.sign(trusted, bytes));
+        RevCommit good = repo.signLast(bytes -> OpenPgpFixtures.sign(trusted, bytes));
         Path node = Files.writeString(root.resolve("node.yaml"), """
                 apiVersion: v1
                 kind: Node

@@ -3,8 +3,8 @@ package codes.temper.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import codes.temper.source.PolicySourcePoller.Outcome;
-import codes.temper.source.PolicySourcePoller.PollResult;
+import codes.temper.source.PolicySource.Outcome;
+import codes.temper.source.PolicySource.PollResult;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -85,18 +85,18 @@ class SshPolicySourceTest {
         assertThat(p.waitFor()).isZero();
     }
 
-    PolicySourcePoller poller(GitCredentials creds) {
+    GitPolicySource poller(GitCredentials creds) {
         String url = "ssh://" + System.getProperty("user.name") + "@127.0.0.1:" + port + repo.bare.toAbsolutePath();
         PolicyLocation loc = PolicyLocation.parse(url);
-        return new PolicySourcePoller(new GitFetcher(loc, root.resolve("cache"), creds, Duration.ofSeconds(20)),
+        return new GitPolicySource(new GitFetcher(loc, root.resolve("cache"), creds, Duration.ofSeconds(20)),
                 new LastKnownGood(root.resolve("lkg.json"), loc), CommitVerifier.UNSIGNED_ALLOWED,
-                PolicySourcePoller.EvaluationCheck.NONE, Clock.systemUTC());
+                PolicySource.EvaluationCheck.NONE, Clock.systemUTC());
     }
 
     @Test
     void aKeyFromASecretFetchesOverSsh() throws Exception {
         RevCommit c = repo.commit("first", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
-        PolicySourcePoller p = poller(GitCredentials.read(secret));
+        GitPolicySource p = poller(GitCredentials.read(secret));
         PollResult r = p.poll();
         assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.APPLIED);
         assertThat(p.current().orElseThrow().revision()).isEqualTo("main@sha1:" + c.name());
@@ -108,7 +108,7 @@ class SshPolicySourceTest {
         repo.commit("first", Map.of("tiers.yaml", PolicyRepo.tiers("100%")));
         keygen(root.resolve("other_host_key"));
         Files.writeString(secret.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + Files.readString(root.resolve("other_host_key.pub")));
-        PolicySourcePoller p = poller(GitCredentials.read(secret));
+        GitPolicySource p = poller(GitCredentials.read(secret));
         PollResult r = p.poll();
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.message()).contains("Server key did not validate").doesNotContain("PRIVATE KEY");

@@ -7,57 +7,19 @@ import codes.temper.yaml.InvalidInputException;
 import codes.temper.yaml.Problem;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.random.RandomGenerator;
 
 /**
- * Keeps a current policy revision from a Git remote. Each poll: fetch; if the commit is the current
- * one (or the one last rejected), nothing more; otherwise verify the commit, read and parse its
- * files, run the caller's evaluation check, and only when all of that passed, save it as
- * last-known-good and make it current in one step. Anything else leaves the current revision in
- * force. {@link #poll()} never throws.
- *
- * <p><b>Jitter.</b> Thousands of nodes must not poll in lockstep. The first poll waits a uniformly
- * random time in {@code [0, jitter × interval]}; every later one waits
- * {@code interval × (1 + u)} with {@code u} uniform in {@code [-jitter, +jitter]} (default
- * ±20 %), drawn afresh each time. Nodes started together by a rollout therefore spread out at once
- * and keep drifting apart (a random walk), while the mean interval stays {@code interval}.
+ * A Git remote as a {@link PolicySource}. Each poll: fetch; if the commit is the current one (or
+ * the one last rejected), nothing more; otherwise verify the commit, read and parse its files, run
+ * the caller's evaluation check, and only when all of that passed, save it as last-known-good and
+ * make it current in one step. Anything else leaves the current revision in force.
+ * {@link #poll()} never throws. When to poll is {@link PollPlan}'s business, and the waiting
+ * {@link PolicyPolls}'.
  */
-public final class PolicySourcePoller implements AutoCloseable {
-
-    /** A check the caller runs on a parsed revision before it may become current (e.g. evaluate the rules). */
-    @FunctionalInterface
-    public interface EvaluationCheck {
-        void check(PolicySet policy) throws Exception;
-
-        EvaluationCheck NONE = p -> { };
-    }
-
-    public enum Outcome { UNCHANGED, APPLIED, REJECTED, FAILED }
-
-    /** What one poll did. */
-    public record PollResult(Outcome outcome, String revision, String message) {
-    }
-
-    /**
-     * A consistent snapshot of the poller's state.
-     *
-     * @param current             the revision in force, or null when there has never been one
-     * @param lastRejection       the most recent refused revision, or null
-     * @param lastSuccessfulPoll  when the remote last answered, or null since start
-     * @param consecutiveFailures polls in a row that could not reach the remote or the cache
-     * @param lastFailure         the message of the most recent failed poll, or null
-     * @param lastKnownGoodProblem why the last-known-good file was not read or written, or null
-     */
-    public record Status(AppliedRevision current, Rejected lastRejection, Instant lastSuccessfulPoll,
-                         int consecutiveFailures, String lastFailure, String lastKnownGoodProblem) {
-    }
+public final class GitPolicySource implements PolicySource {
 
     private final GitFetcher fetcher;
     private final LastKnownGood lkg;
@@ -66,7 +28,6 @@ public final class PolicySourcePoller implements AutoCloseable {
     private final Clock clock;
     private final PolicyParser parser = new PolicyParser();
     private volatile Status status;
-    private ScheduledExecutorService scheduler;
 
     /**
      * Loads the last-known-good file if there is one (and it still parses and passes the check):
@@ -76,7 +37,7 @@ public final class PolicySourcePoller implements AutoCloseable {
      * @param lkg      where to persist the last good revision, or null for none
      * @param verifier {@link CommitVerifier#UNSIGNED_ALLOWED} unless signed-commit mode is on
      */
-    public PolicySourcePoller(GitFetcher fetcher, LastKnownGood lkg, CommitVerifier verifier, EvaluationCheck check, Clock clock) {
+    public GitPolicySource(GitFetcher fetcher, LastKnownGood lkg, CommitVerifier verifier, EvaluationCheck check, Clock clock) {
         this.fetcher = fetcher;
         this.lkg = lkg;
         this.verifier = verifier == null ? CommitVerifier.UNSIGNED_ALLOWED : verifier;
@@ -99,7 +60,7 @@ public final class PolicySourcePoller implements AutoCloseable {
         this.status = new Status(fromDisk, null, null, 0, null, lkgProblem);
     }
 
-    public PolicySourcePoller(GitFetcher fetcher, LastKnownGood lkg) {
+    public GitPolicySource(GitFetcher fetcher, LastKnownGood lkg) {
         this(fetcher, lkg, CommitVerifier.UNSIGNED_ALLOWED, EvaluationCheck.NONE, Clock.systemUTC());
     }
 
@@ -109,15 +70,31 @@ public final class PolicySourcePoller implements AutoCloseable {
         return new AppliedRevision(e.revision(), e.commit(), e.fetchedAt(), e.files(), set, true);
     }
 
+    @Override
     public Status status() {
         return status;
     }
 
-    public Optional<AppliedRevision> current() {
-        return Optional.ofNullable(status.current());
+    @Override
+    public AppliedRevision read() throws InvalidInputException, GitSourceException {
+        GitFetcher.Fetched f = fetcher.fetch();
+        String refused = refusal(f);
+        if (refused != null) throw new GitSourceException(refused);
+        List<PolicyFile> files = fetcher.files(f.commitId());
+        return new AppliedRevision(f.revision(), f.commitId().name(), clock.instant(), files, parser.parse(files), false);
     }
 
-    /** One poll, synchronously. Never throws; the result and {@link #status()} say what happened. */
+    /** Why the commit's signature refuses it, or null when it may be read. */
+    private String refusal(GitFetcher.Fetched f) {
+        try {
+            CommitVerifier.Verdict verdict = verifier.verify(f.commit());
+            return verdict.accepted() ? null : verdict.reason();
+        } catch (RuntimeException e) {
+            return "verifier failed: " + GitSourceException.describe(e);
+        }
+    }
+
+    @Override
     public synchronized PollResult poll() {
         Status s = status;
         GitFetcher.Fetched f;
@@ -138,13 +115,8 @@ public final class PolicySourcePoller implements AutoCloseable {
             status = new Status(cur, s.lastRejection(), now, 0, null, s.lastKnownGoodProblem());
             return new PollResult(Outcome.UNCHANGED, f.revision(), "still rejected: " + s.lastRejection().reason());
         }
-        CommitVerifier.Verdict verdict;
-        try {
-            verdict = verifier.verify(f.commit());
-        } catch (RuntimeException e) {
-            verdict = new CommitVerifier.Verdict(false, "verifier failed: " + GitSourceException.describe(e));
-        }
-        if (!verdict.accepted()) return reject(s, f, now, "commit verification: " + verdict.reason(), List.of());
+        String refused = refusal(f);
+        if (refused != null) return reject(s, f, now, "commit verification: " + refused, List.of());
         List<PolicyFile> files;
         PolicySet set;
         try {
@@ -184,53 +156,5 @@ public final class PolicySourcePoller implements AutoCloseable {
         Rejected r = new Rejected(f.revision(), f.commitId().name(), reason, problems, now);
         status = new Status(s.current(), r, now, 0, null, s.lastKnownGoodProblem());
         return new PollResult(Outcome.REJECTED, f.revision(), r.toString());
-    }
-
-    /** The wait before the next poll: {@code interval × (1 + u)}, {@code u} uniform in [-jitter, +jitter]. */
-    public static Duration nextDelay(Duration interval, double jitter, RandomGenerator random) {
-        double u = jitter <= 0 ? 0 : random.nextDouble(-jitter, jitter);
-        return Duration.ofNanos(Math.max(0, Math.round(interval.toNanos() * (1 + u))));
-    }
-
-    /** The wait before the first poll: uniform in [0, jitter × interval]. */
-    public static Duration firstDelay(Duration interval, double jitter, RandomGenerator random) {
-        double u = jitter <= 0 ? 0 : random.nextDouble(0, jitter);
-        return Duration.ofNanos(Math.round(interval.toNanos() * u));
-    }
-
-    /** Polls in the background on one daemon thread until {@link #close()}. */
-    public synchronized void start(Duration interval, double jitter) {
-        if (scheduler != null) throw new IllegalStateException("already started");
-        if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval must be positive");
-        if (jitter < 0 || jitter >= 1) throw new IllegalArgumentException("jitter must be in [0, 1)");
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "temper-policy-poll");
-            t.setDaemon(true);
-            return t;
-        });
-        RandomGenerator random = RandomGenerator.getDefault();
-        schedule(firstDelay(interval, jitter, random), interval, jitter, random);
-    }
-
-    private void schedule(Duration delay, Duration interval, double jitter, RandomGenerator random) {
-        ScheduledExecutorService s = scheduler;
-        if (s == null || s.isShutdown()) return;
-        try {
-            s.schedule(() -> {
-                poll();
-                schedule(nextDelay(interval, jitter, random), interval, jitter, random);
-            }, delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // close() won the race: no more polls.
-        }
-    }
-
-    @Override
-    public void close() {
-        ScheduledExecutorService s;
-        synchronized (this) {
-            s = scheduler;
-        }
-        if (s != null) s.shutdownNow();
     }
 }
