@@ -7,6 +7,7 @@ import codes.temper.kube.CgroupDriver;
 import codes.temper.kube.NodeStatusWriter;
 import codes.temper.kube.Snapshots;
 import codes.temper.reconcile.Reconciler;
+import codes.temper.rules.Mode;
 import codes.temper.sched.DriverChoice;
 import codes.temper.sched.EjectionBackoff;
 import io.fabric8.kubernetes.api.model.Node;
@@ -197,7 +198,7 @@ class KubectlKillSwitchTest {
             assertThat(down.exit()).as(down.out()).isZero();
             long standDown = awaitAll(agents, a -> !a.supervisor().driver().attached(), down.startNanos(), "all stood down");
             assertThat(down.out().lines().filter(l -> l.matches("node/node-\\d annotated"))).as(down.out()).hasSize(AGENTS);
-            awaitAll(agents, a -> a.status().mode().equals("safe-mode"), down.startNanos(), "all report safe-mode");
+            awaitAll(agents, a -> a.status().mode() == Mode.SAFE_MODE, down.startNanos(), "all report safe-mode");
             Await.until("every Node annotated safe-mode", WAIT, () -> client.nodes().list().getItems().stream().allMatch(n ->
                     "safe-mode".equals(n.getMetadata().getAnnotations().get(NodeStatusWriter.STATUS_ANNOTATION))));
             assertThat(client.nodes().list().getItems()).allSatisfy(n ->
