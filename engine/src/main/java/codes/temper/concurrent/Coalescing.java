@@ -1,6 +1,7 @@
 package codes.temper.concurrent;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * When a {@link CoalescingLoop} acts next, as a pure function of its state and the time: no clock
@@ -72,6 +73,36 @@ public final class Coalescing {
         }
         if (s.retryAt() != NEVER) until = Math.min(until, s.retryAt() - now);
         return new Wait(until);
+    }
+
+    /**
+     * Where the loop's thread is, for liveness, in {@link System#nanoTime} units.
+     *
+     * @param started   the thread was started
+     * @param alive     it is still running (false once it died of an Error, or after close)
+     * @param closed    the loop was closed on purpose
+     * @param inPass    a pass is running now
+     * @param passStart when that pass began (meaningless when none)
+     * @param trigger   what that pass serves, or null
+     */
+    public record Progress(boolean started, boolean alive, boolean closed, boolean inPass, long passStart, String trigger) {
+    }
+
+    /**
+     * Why the loop is not making progress, or empty when it is. Waiting for events is progress
+     * (nothing is due); a pass running longer than {@code stuckAfter} is not (it waits on a lock,
+     * a hung file system or a runaway evaluation, and no change will ever be applied), nor is a
+     * thread that died. A liveness probe that fails on this restarts the agent, and the restart
+     * leaves the node on CFS until it has decided again: the fail-safe direction.
+     */
+    public static Optional<String> stalled(Progress p, long now, Duration stuckAfter) {
+        if (!p.started() || p.closed()) return Optional.empty();
+        if (!p.alive()) return Optional.of("the loop's thread has died; no change will be applied");
+        if (p.inPass() && now - p.passStart() > stuckAfter.toNanos()) {
+            return Optional.of("a pass (trigger " + p.trigger() + ") has run for " + (now - p.passStart()) / 1_000_000_000L
+                    + " s, over the " + stuckAfter.toSeconds() + " s bound: the loop is stuck");
+        }
+        return Optional.empty();
     }
 
     /** When a burst that began at {@code first} and last grew at {@code last} is served. */

@@ -43,6 +43,10 @@ public final class CoalescingLoop implements AutoCloseable {
     private String retryTrigger;
     private boolean closed;
     private Thread worker;
+    // The pass in flight, for liveness: whether one runs, since when, and for what.
+    private boolean inPass;
+    private long passStart;
+    private String passTrigger;
 
     public CoalescingLoop(String name, Coalescing.Pacing pacing, Consumer<Batch> pass) {
         this(name, pacing, pass, System::nanoTime);
@@ -84,17 +88,28 @@ public final class CoalescingLoop implements AutoCloseable {
 
     /**
      * Counts {@code trigger} as an event {@code after} from now, unless a retry is already
-     * waiting: repeated requests while a retry waits do not multiply it.
+     * waiting that is due no later: repeated requests while a retry waits do not multiply it, and
+     * a sooner request (a backoff that started again) brings the waiting one forward.
      *
-     * @return true when this call set the retry up (false: one was waiting, or the loop is closed)
+     * @return true when this call set the retry up or brought it forward (false: an earlier one
+     *         was waiting, or the loop is closed)
      */
     public boolean retryAfter(String trigger, Duration after) {
         synchronized (lock) {
-            if (closed || retryAt != Coalescing.NEVER) return false;
-            retryAt = nanoTime.getAsLong() + after.toNanos();
+            long at = nanoTime.getAsLong() + after.toNanos();
+            if (closed || (retryAt != Coalescing.NEVER && retryAt - at <= 0)) return false;
+            retryAt = at;
             retryTrigger = trigger;
             lock.notifyAll();
             return true;
+        }
+    }
+
+    /** Why the loop is not making progress (a pass over {@code stuckAfter}, a dead thread), or empty. */
+    public java.util.Optional<String> stalled(Duration stuckAfter) {
+        synchronized (lock) {
+            var p = new Coalescing.Progress(worker != null, worker != null && worker.isAlive(), closed, inPass, passStart, passTrigger);
+            return Coalescing.stalled(p, nanoTime.getAsLong(), stuckAfter);
         }
     }
 
@@ -119,6 +134,9 @@ public final class CoalescingLoop implements AutoCloseable {
                 pending = 0;
                 urgent = false;
                 triggers.clear();
+                inPass = true;
+                passStart = nanoTime.getAsLong();
+                passTrigger = batch.trigger();
             }
             try {
                 pass.accept(batch);
@@ -127,6 +145,7 @@ public final class CoalescingLoop implements AutoCloseable {
                 LOG.log(Level.ERROR, name + ": pass failed; the next event or resync retries", e);
             }
             synchronized (lock) {
+                inPass = false;
                 idleSince = nanoTime.getAsLong();
             }
         }
