@@ -49,6 +49,7 @@ import java.util.function.Predicate;
 final class StatusMetrics implements AutoCloseable {
 
     static final String ATTACHED = "ATTACHED";
+    static final String DRY_RUN = "dry-run";
 
     private final AtomicReference<AgentStatus> current = new AtomicReference<>();
     private final MeterRegistry registry;
@@ -76,8 +77,9 @@ final class StatusMetrics implements AutoCloseable {
         meters.add(Gauge.builder("temper.ready", current, r -> is(r, AgentStatus::ready))
                 .description("1 when a policy is loaded and its decision applied").strongReference(true).register(registry));
         meters.add(Gauge.builder("temper.scheduler.attached", current,
-                        r -> is(r, s -> s.scheduler() != null && ATTACHED.equals(s.scheduler().phase())))
-                .description("1 while the sched_ext scheduler is attached").strongReference(true).register(registry));
+                        r -> is(r, s -> s.scheduler() != null && ATTACHED.equals(s.scheduler().phase())
+                                && !DRY_RUN.equals(s.scheduler().driver())))
+                .description("1 while the sched_ext scheduler is attached (never in a dry run: nothing is loaded)").strongReference(true).register(registry));
         for (String m : AgentStatus.CpuMax.MECHANISMS) {
             meters.add(Gauge.builder("temper.cpu.max.mechanism", current,
                             r -> is(r, st -> st.scheduler() != null && st.scheduler().cpuMax() != null && m.equals(st.scheduler().cpuMax().mechanism())))

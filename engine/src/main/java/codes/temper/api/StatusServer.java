@@ -102,7 +102,7 @@ public final class StatusServer implements AutoCloseable {
         r.before(this::securityHeaders);
 
         r.get("/", ctx -> ctx.html(dashboard.html()));
-        r.get("/healthz", ctx -> ctx.result("ok"));
+        r.get("/healthz", this::healthz);
         r.get("/readyz", this::readyz);
         r.get("/status", ctx -> ctx.json(snapshot()));
         r.get("/metrics", this::metrics);
@@ -122,6 +122,16 @@ public final class StatusServer implements AutoCloseable {
             LOG.log(Level.ERROR, "status API: " + ctx.method() + " " + ctx.path() + " failed", e);
             error(ctx, 500, "internal error; see the agent log");
         });
+    }
+
+    /** Liveness: fails, saying why, when the reconcile loop has stopped making progress. */
+    private void healthz(Context ctx) {
+        AgentStatus s = status.get();
+        if (s != null && s.loop() != null && !s.loop().healthy()) {
+            ctx.status(503).result(s.loop().why());
+        } else {
+            ctx.result("ok");
+        }
     }
 
     private void readyz(Context ctx) {

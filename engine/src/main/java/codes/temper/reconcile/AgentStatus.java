@@ -9,8 +9,10 @@ import java.util.List;
  * the metrics all read it, so they cannot disagree. Fields that may be unknown are null (JSON
  * null), not absent, so the shape stays fixed for scripts.
  *
- * @param mode           what the agent does with the node (written as DESIGN.md's wire names: attach |
- *                       safe-mode | excluded | unsupported)
+ * @param mode           what the agent does with the node, by its wire name: the rules' decision
+ *                       (attach | safe-mode | excluded | unsupported), or the agent's own state
+ *                       (dry-run: the rules said attach but nothing is loaded; pending: starting or
+ *                       waiting for the first listing; no-policy; degraded: it cannot decide)
  * @param agentStatus    the {@code temper.codes/agent-status} annotation value: attached |
  *                       safe-mode | excluded:&lt;reason&gt; | unsupported:&lt;reason&gt; | degraded:&lt;reason&gt;
  * @param reasons        why the mode, for people
@@ -19,10 +21,28 @@ import java.util.List;
  * @param stats          the scheduler's counters as last sampled (sampled on a timer, apart from
  *                       the reconcile passes that make the rest of the snapshot)
  * @param policySource   the policy source's state when the snapshot was read, or null when not known
+ * @param loop           whether the reconcile loop makes progress, as of the read; null when not known
  */
 public record AgentStatus(String node, Mode mode, String agentStatus, List<String> reasons, String policyRevision,
         boolean ready, List<Tier> tiers, Scheduler scheduler, Reconfiguration lastReconfiguration, Instant updated,
-        SchedulerStats stats, PolicySourceState policySource) {
+        SchedulerStats stats, PolicySourceState policySource, Loop loop) {
+
+    /**
+     * The reconcile loop's liveness ({@code GET /healthz}).
+     *
+     * @param healthy false when a pass has run past its bound or the loop's thread died
+     * @param why     null when healthy
+     */
+    public record Loop(boolean healthy, String why) {
+        public static final Loop OK = new Loop(true, null);
+    }
+
+    public AgentStatus(String node, Mode mode, String agentStatus, List<String> reasons, String policyRevision,
+            boolean ready, List<Tier> tiers, Scheduler scheduler, Reconfiguration lastReconfiguration, Instant updated,
+            SchedulerStats stats, PolicySourceState policySource) {
+        this(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler, lastReconfiguration, updated, stats, policySource,
+                null);
+    }
 
     public AgentStatus {
         reasons = List.copyOf(reasons);
@@ -46,13 +66,19 @@ public record AgentStatus(String node, Mode mode, String agentStatus, List<Strin
     /** This snapshot with other counters. */
     public AgentStatus withStats(SchedulerStats s) {
         return s == stats ? this : new AgentStatus(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler,
-                lastReconfiguration, updated, s, policySource);
+                lastReconfiguration, updated, s, policySource, loop);
     }
 
     /** This snapshot with the policy source's state. */
     public AgentStatus withPolicySource(PolicySourceState p) {
         return new AgentStatus(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler, lastReconfiguration, updated,
-                stats, p);
+                stats, p, loop);
+    }
+
+    /** This snapshot with the loop's liveness as of now. */
+    public AgentStatus withLoop(Loop l) {
+        return new AgentStatus(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler, lastReconfiguration, updated,
+                stats, policySource, l);
     }
 
     /**
@@ -80,7 +106,8 @@ public record AgentStatus(String node, Mode mode, String agentStatus, List<Strin
     /**
      * @param driver      bpf | dry-run
      * @param dryRunWhy   why the BPF driver was not chosen, null for bpf
-     * @param phase       DETACHED | ATTACHED | BACKOFF | GAVE_UP
+     * @param phase       DETACHED | ATTACHED | BACKOFF | GAVE_UP, or DRY_RUN where a dry run holds a
+     *                    configuration (nothing is loaded: never ATTACHED)
      * @param kernelState /sys/kernel/sched_ext/state, "absent" without sched_ext
      * @param lastFailure the last ejection or failed attach, with the kernel's exit reason, or null
      * @param cpuMax      what holds cgroup cpu.max on the node now; null when not known

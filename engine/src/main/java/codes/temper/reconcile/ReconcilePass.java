@@ -27,12 +27,17 @@ final class ReconcilePass {
     /**
      * What a pass did.
      *
-     * @param retryCgroups some pods had no cgroup yet: run again soon
-     * @param decided      the rules decided (false: the node was stood down before deciding)
-     * @param writes       map entries written
-     * @param nanos        how long the decided pass took
+     * @param cgroupRetry which pods had no cgroup yet and for how many passes in a row: the loop
+     *                    looks again after {@link CgroupRetry#delay}
+     * @param decided     the rules decided (false: the node was stood down before deciding)
+     * @param writes      map entries written
+     * @param nanos       how long the decided pass took
      */
-    record Outcome(AgentStatus status, boolean retryCgroups, boolean decided, int writes, long nanos) {
+    record Outcome(AgentStatus status, CgroupRetry cgroupRetry, boolean decided, int writes, long nanos) {
+        /** Some pods had no cgroup yet: look again. */
+        boolean retryCgroups() {
+            return cgroupRetry.attempts() > 0;
+        }
     }
 
     private final String nodeName;
@@ -51,6 +56,8 @@ final class ReconcilePass {
     private PolicySet defaultTierPolicy;
     private NodeFact defaultTierNode;
     private OptionalInt defaultTier = OptionalInt.empty();
+    // The pods without a cgroup after the last pass, and for how many passes: the retry's backoff.
+    private CgroupRetry cgroupRetry = CgroupRetry.NONE;
 
     /**
      * @param cpuMaxProbe what {@link CpuMaxProbe} found on this node's kernel (the agent runs on
@@ -76,25 +83,28 @@ final class ReconcilePass {
     synchronized Outcome run(WorldView view, Optional<PolicyRevision> pol, String trigger, int events) {
         long t0 = nanoTime.getAsLong();
         String revision = pol.map(PolicyRevision::revision).orElse(null);
-        if (!view.synced()) return standDown("waiting for the first listing of the node and its pods", revision);
-        if (pol.isEmpty()) return standDown("no policy loaded yet", null);
-        if (!view.nodeSeen()) return standDown("node " + nodeName + " not found", revision);
-        Optional<NodeFact> nodeFact = view.node().map(n -> cpuMaxProbe == null ? n : n.withCpuMax(StatusReport.support(cpuMaxProbe)));
-        if (nodeFact.isEmpty()) return standDown("node " + nodeName + " reports no allocatable CPU", revision);
+        if (!view.synced()) return standDown(Mode.PENDING, "waiting for the first listing of the node and its pods", revision);
+        if (pol.isEmpty()) return standDown(Mode.NO_POLICY, "no policy loaded yet", null);
+        if (!view.nodeSeen()) return standDown(Mode.DEGRADED, "node " + nodeName + " not found", revision);
+        // The agent runs on its node: what it finds of the kernel and the cgroups is a fact the
+        // rules decide on, beside what the Node object says.
+        Optional<NodeFact> nodeFact = view.node()
+                .map(n -> cpuMaxProbe == null ? n : n.withCpuMax(StatusReport.support(cpuMaxProbe)))
+                .map(n -> n.withCgroups(cgroups.hierarchy()));
+        if (nodeFact.isEmpty()) return standDown(Mode.DEGRADED, "node " + nodeName + " reports no allocatable CPU", revision);
         report.cpuMaxSupport(nodeFact.get().cpuMax());
         Decision decision = rules.evaluate(pol.get().policy(), nodeFact.get(), view.pods());
         long evaluated = nanoTime.getAsLong();
 
         List<String> reasons = new ArrayList<>(decision.mode().reasons());
-        view.problem().ifPresent(p -> reasons.add("view may be stale: " + p));
+        view.problem().ifPresent(p -> reasons.add(STALE + p));
         Mode mode = decision.mode().mode();
         int writes = 0;
         boolean attached = false;
-        boolean retry = false;
+        List<String> unresolved = List.of();
         if (safeMode.requested()) {
             supervisor.standDown();
-            mode = Mode.SAFE_MODE;
-            reasons.addAll(0, safeMode.reasons());
+            mode = safeModeOver(mode, reasons);
         } else if (mode != Mode.ATTACH) {
             supervisor.standDown();
         } else {
@@ -112,33 +122,52 @@ final class ReconcilePass {
             // The veto is read again under the supervisor's lock: a kill switch pulled since the
             // check above wins over this pass.
             SchedulerSupervisor.Phase phase = supervisor.engage(desired.config(), safeMode::requested);
-            if (safeMode.requested()) mode = Mode.SAFE_MODE;
-            var applied = supervisor.status().lastApply();
-            if (phase == SchedulerSupervisor.Phase.ATTACHED && applied.isPresent()) {
-                writes = applied.get().writes();
-                attached = applied.get().attached();
-            }
-            List<String> unresolved = desired.unresolvedPods();
-            if (!unresolved.isEmpty()) {
-                reasons.add(unresolved.size() + " pod(s) without a cgroup yet, retrying: "
-                        + String.join(", ", unresolved.subList(0, Math.min(5, unresolved.size()))));
-                retry = true;
+            if (safeMode.requested()) {
+                mode = safeModeOver(mode, reasons);
+            } else {
+                var applied = supervisor.status().lastApply();
+                if (phase == SchedulerSupervisor.Phase.ATTACHED && applied.isPresent()) {
+                    writes = applied.get().writes();
+                    attached = applied.get().attached();
+                }
+                unresolved = desired.unresolvedPods();
+                if (!unresolved.isEmpty()) {
+                    reasons.add(unresolved.size() + " pod(s) without a cgroup yet, retrying: "
+                            + String.join(", ", unresolved.subList(0, Math.min(5, unresolved.size()))));
+                }
             }
         }
+        // Outside attach nothing is mapped, so nothing is waited for.
+        cgroupRetry = cgroupRetry.after(unresolved);
         long done = nanoTime.getAsLong();
         lastReconfiguration = new AgentStatus.Reconfiguration(clock.instant(), trigger, events, (evaluated - t0) / 1e6,
                 (done - evaluated) / 1e6, writes, attached);
-        return new Outcome(report.decided(mode, reasons, revision, decision, lastReconfiguration), retry, true, writes, done - t0);
+        return new Outcome(report.decided(mode, reasons, revision, decision, lastReconfiguration), cgroupRetry, true, writes, done - t0);
     }
+
+    /**
+     * Safe mode asked for through a local trigger (file, API, annotation seen by the watcher) wins
+     * over the rules' decision; its reasons lead. The rules' reasons for attaching ("no exclusion or
+     * safe-mode request applies") are not true of a node in safe mode, so they go; the reasons of
+     * another decision (excluded, unsupported) stay true and stay.
+     */
+    private Mode safeModeOver(Mode decided, List<String> reasons) {
+        if (decided == Mode.ATTACH) reasons.removeIf(r -> !r.startsWith(STALE));
+        reasons.addAll(0, safeMode.reasons());
+        return Mode.SAFE_MODE;
+    }
+
+    private static final String STALE = "view may be stale: ";
 
     /** A pass that threw: the node goes to CFS; the next event or resync tries again. */
     synchronized Outcome failed(RuntimeException e, String revision) {
-        return standDown("reconcile failed: " + e, revision);
+        return standDown(Mode.DEGRADED, "reconcile failed: " + e, revision);
     }
 
-    private Outcome standDown(String why, String revision) {
+    private Outcome standDown(Mode mode, String why, String revision) {
         supervisor.standDown();
-        return new Outcome(report.degraded(why, revision, lastReconfiguration), false, false, 0, 0);
+        cgroupRetry = CgroupRetry.NONE;
+        return new Outcome(report.notDecided(mode, why, revision, lastReconfiguration), CgroupRetry.NONE, false, 0, 0);
     }
 
     private OptionalInt defaultTier(PolicyRevision pol, NodeFact node) {

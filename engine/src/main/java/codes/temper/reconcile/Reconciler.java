@@ -35,13 +35,30 @@ public final class Reconciler implements AutoCloseable {
     private static final Logger LOG = System.getLogger(Reconciler.class.getName());
 
     /** How the loop paces itself. */
-    public record Pacing(Duration debounce, Duration maxDelay, Duration resync, Duration cgroupRetry) {
+    /**
+     * @param cgroupRetry    the first wait before looking again for pods without a cgroup; it
+     *                       doubles while the same pods stay unresolved ({@link CgroupRetry})
+     * @param cgroupRetryMax the longest such wait
+     * @param stuckAfter     a pass running longer than this makes {@code /healthz} fail
+     */
+    public record Pacing(Duration debounce, Duration maxDelay, Duration resync, Duration cgroupRetry, Duration cgroupRetryMax,
+            Duration stuckAfter) {
+        /** A pass normally takes milliseconds; a scheduler load, well under a second. */
+        public static final Duration STUCK_AFTER = Duration.ofSeconds(60);
+        /** A pod whose cgroup never appears is looked for twice a minute at most once the backoff has grown. */
+        public static final Duration CGROUP_RETRY_MAX = Duration.ofSeconds(30);
+
         /**
          * Pod churn waits up to 2 s to be applied (a new pod runs at the policy's default tier
          * meanwhile: it is below the pods root the scheduler is told of) so that a rollout's
          * thousand events cost a handful of passes; safe mode never waits for this.
          */
         public static final Pacing DEFAULT = new Pacing(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(1));
+
+        public Pacing(Duration debounce, Duration maxDelay, Duration resync, Duration cgroupRetry) {
+            this(debounce, maxDelay, resync, cgroupRetry, cgroupRetry.compareTo(CGROUP_RETRY_MAX) > 0 ? cgroupRetry : CGROUP_RETRY_MAX,
+                    STUCK_AFTER);
+        }
     }
 
     /** How often the scheduler's counters are sampled for the status and the metrics. */
@@ -92,7 +109,8 @@ public final class Reconciler implements AutoCloseable {
 
     /** The last pass's snapshot with the scheduler's counters as last sampled. */
     public AgentStatus status() {
-        return status.withStats(stats);
+        return status.withStats(stats).withLoop(loop.stalled(pacing.stuckAfter()).map(why -> new AgentStatus.Loop(false, why))
+                .orElse(AgentStatus.Loop.OK));
     }
 
     /**
@@ -157,7 +175,9 @@ public final class Reconciler implements AutoCloseable {
             metrics.counter("temper_map_writes_total").increment(o.writes());
             reconcileTimer.record(o.nanos(), TimeUnit.NANOSECONDS);
         }
-        if (o.retryCgroups() && loop.retryAfter("cgroup-retry", pacing.cgroupRetry())) counted("cgroup-retry");
+        o.cgroupRetry().delay(pacing.cgroupRetry(), pacing.cgroupRetryMax()).ifPresent(after -> {
+            if (loop.retryAfter("cgroup-retry", after)) counted("cgroup-retry");
+        });
         publish(o.status());
         return o.status();
     }

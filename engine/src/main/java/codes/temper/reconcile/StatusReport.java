@@ -14,6 +14,8 @@ import java.util.List;
  * so the snapshot never claims a phase the supervisor has left.
  */
 final class StatusReport {
+    /** The scheduler phase a dry run reports where a real driver would be ATTACHED. */
+    static final String PHASE_DRY_RUN = "DRY_RUN";
     private final String nodeName;
     private final SchedulerSupervisor supervisor;
     private final String dryRunWhy;
@@ -35,13 +37,19 @@ final class StatusReport {
 
     /** Before the first pass: nothing applied, the node on CFS. */
     AgentStatus starting() {
-        return new AgentStatus(nodeName, Mode.SAFE_MODE, "degraded:starting", List.of("starting: nothing applied yet"),
+        return new AgentStatus(nodeName, Mode.PENDING, "degraded:starting", List.of("starting: nothing applied yet"),
                 null, false, List.of(), scheduler(), null, clock.instant());
     }
 
-    /** The node left on CFS because the agent cannot decide (no policy, no node, a failing pass). */
-    AgentStatus degraded(String why, String revision, AgentStatus.Reconfiguration last) {
-        return new AgentStatus(nodeName, Mode.SAFE_MODE, "degraded:" + why, List.of(why), revision, false,
+    /**
+     * The node left on CFS because the agent has nothing to decide by or cannot decide: pending
+     * (no listing yet), no-policy, degraded (no node, a failing pass). Never safe-mode: that is
+     * an operator's request, and saying so when none was made would hide the real cause. The
+     * annotation keeps DESIGN.md's {@code degraded:<reason>} for all three.
+     */
+    AgentStatus notDecided(Mode mode, String why, String revision, AgentStatus.Reconfiguration last) {
+        if (mode.decided()) throw new IllegalArgumentException(mode + " is a decision");
+        return new AgentStatus(nodeName, mode, "degraded:" + why, List.of(why), revision, false,
                 List.of(), scheduler(), last, clock.instant());
     }
 
@@ -53,13 +61,36 @@ final class StatusReport {
 
     /** A pass that decided: its mode and reasons, the tiers, and where the scheduler stands now. */
     AgentStatus decided(Mode mode, List<String> reasons, String revision, Decision decision, AgentStatus.Reconfiguration last) {
+        if (mode == Mode.ATTACH && dryRunHolding()) {
+            // The rules said attach and the dry-run driver "holds" the configuration: nothing is
+            // loaded and the node runs CFS. Reported as what it is, never as attached.
+            mode = Mode.DRY_RUN;
+            List<String> r = new java.util.ArrayList<>(reasons.size() + 1);
+            r.add(dryRunReason());
+            r.addAll(reasons);
+            reasons = r;
+        }
         return new AgentStatus(nodeName, mode, agentStatus(mode, reasons), reasons, revision, true,
                 tiers(decision), scheduler(), last, clock.instant());
     }
 
+    private String dryRunReason() {
+        return "dry run" + (dryRunWhy == null ? "" : ": " + dryRunWhy) + "; no scheduler is loaded, the node runs CFS";
+    }
+
+    /** The dry-run driver, in the phase where a real driver would be attached. */
+    private boolean dryRunHolding() {
+        var s = supervisor.status();
+        return DRY_RUN_DRIVER.equals(s.driver()) && s.phase() == SchedulerSupervisor.Phase.ATTACHED;
+    }
+
+    private static final String DRY_RUN_DRIVER = "dry-run";
+
     private String agentStatus(Mode mode, List<String> reasons) {
         String first = reasons.isEmpty() ? "" : reasons.getFirst();
         return switch (mode) {
+            case DRY_RUN -> "dry-run:" + (dryRunWhy == null ? "requested" : dryRunWhy);
+            case PENDING, NO_POLICY, DEGRADED -> "degraded:" + first;
             case SAFE_MODE -> "safe-mode";
             case EXCLUDED -> "excluded:" + first;
             case UNSUPPORTED -> "unsupported:" + first;
@@ -80,9 +111,12 @@ final class StatusReport {
 
     AgentStatus.Scheduler scheduler() {
         var s = supervisor.status();
-        return new AgentStatus.Scheduler(s.driver(), dryRunWhy, s.phase().name(), s.kernel().state(), s.kernel().ops(),
+        boolean dryRun = DRY_RUN_DRIVER.equals(s.driver());
+        // A dry run that "holds" a configuration has loaded nothing: its phase is not ATTACHED.
+        String phase = dryRun && s.phase() == SchedulerSupervisor.Phase.ATTACHED ? PHASE_DRY_RUN : s.phase().name();
+        return new AgentStatus.Scheduler(s.driver(), dryRunWhy, phase, s.kernel().state(), s.kernel().ops(),
                 s.kernel().enableSeq(), s.lastFailure().orElse(null), s.retryAt().orElse(null),
-                cpuMax(cpuMaxSupport, "dry-run".equals(s.driver()), s.phase() == SchedulerSupervisor.Phase.ATTACHED));
+                cpuMax(cpuMaxSupport, dryRun, !dryRun && s.phase() == SchedulerSupervisor.Phase.ATTACHED));
     }
 
     /** The probe's answer as the rules' fact: UNKNOWN is "not enforced", so never less enforcement. */

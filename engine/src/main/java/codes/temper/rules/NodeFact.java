@@ -11,15 +11,23 @@ import java.util.Map;
  * @param allocatableMillis status.allocatable.cpu in millicores
  * @param cpuMax            whether the node's sched_ext enforces cgroup cpu.max: probed by the
  *                          agent on its own kernel, else inferred from kernelRelease (null = infer)
+ * @param cgroups           the cgroup hierarchy the agent found on its node; null when not known
+ *                          (offline: a Node object does not say)
  */
 public record NodeFact(String name, Map<String, String> labels, String safeModeRequest,
-                       String kernelVersion, int kernelRelease, long allocatableMillis, CpuMaxSupport cpuMax) {
+                       String kernelVersion, int kernelRelease, long allocatableMillis, CpuMaxSupport cpuMax,
+                       CgroupHierarchy cgroups) {
 
     public static final String SAFE_MODE_ANNOTATION = "temper.codes/safe-mode-requested";
 
     public NodeFact {
         labels = Map.copyOf(labels);
         if (cpuMax == null) cpuMax = CpuMaxSupport.inferred(kernelRelease);
+    }
+
+    public NodeFact(String name, Map<String, String> labels, String safeModeRequest, String kernelVersion, int kernelRelease,
+            long allocatableMillis, CpuMaxSupport cpuMax) {
+        this(name, labels, safeModeRequest, kernelVersion, kernelRelease, allocatableMillis, cpuMax, null);
     }
 
     /** A node whose cpu.max support is inferred from its kernel version (offline). */
@@ -30,7 +38,12 @@ public record NodeFact(String name, Map<String, String> labels, String safeModeR
 
     /** This node with what the agent's probe of its own kernel found. */
     public NodeFact withCpuMax(CpuMaxSupport probed) {
-        return new NodeFact(name, labels, safeModeRequest, kernelVersion, kernelRelease, allocatableMillis, probed);
+        return new NodeFact(name, labels, safeModeRequest, kernelVersion, kernelRelease, allocatableMillis, probed, cgroups);
+    }
+
+    /** This node with the cgroup hierarchy the agent found on it. */
+    public NodeFact withCgroups(CgroupHierarchy found) {
+        return new NodeFact(name, labels, safeModeRequest, kernelVersion, kernelRelease, allocatableMillis, cpuMax, found);
     }
 
     /** "6.12.57+deb13-cloud-amd64" -> 6012; -1 when the string does not start with major.minor. */

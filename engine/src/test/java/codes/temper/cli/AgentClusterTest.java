@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * dry run (this host has no sched_ext), which records every write the BPF driver would make.
  */
 class AgentClusterTest {
+    /** The dry-run driver engaged: reported as what it is, never as attached. */
+    static final String ENGAGED = "dry-run:--driver dry-run was requested";
     /** No kernel BTF: the probe answers "unknown" (= cannot enforce cpu.max), whatever kernel runs the test. */
     private static final Path NO_KERNEL_BTF = Path.of("/nonexistent/kernel/btf/vmlinux");
 
@@ -121,9 +123,9 @@ class AgentClusterTest {
     @Test
     void attachesAndReportsOnTheNode() throws Exception {
         start();
-        awaitStatus(s -> s.agentStatus().equals("attached"), "attached");
+        awaitStatus(s -> s.agentStatus().equals(ENGAGED), "attached");
         assertThat(dryRun().applied().podTiers()).hasSize(29);
-        await(() -> "attached".equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "agent-status annotation");
+        await(() -> ENGAGED.equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "agent-status annotation");
         assertThat(annotations().get(NodeStatusWriter.REVISION_ANNOTATION)).startsWith("dir@sha256:");
         // The node's own annotations survive our merge patches.
         assertThat(annotations()).containsKey("node.alpha.kubernetes.io/ttl");
@@ -132,7 +134,7 @@ class AgentClusterTest {
     @Test
     void podsCreatedDeletedAndRelabelledAreFollowedAndABurstIsBatched() throws Exception {
         start();
-        awaitStatus(s -> s.agentStatus().equals("attached"), "attached");
+        awaitStatus(s -> s.agentStatus().equals(ENGAGED), "attached");
         Pod web = client.pods().inNamespace("shop").withName("frontend-6b9c7d8f5-mnb2x").get();
         long webId = cgroupId(web);
         int tierBefore = dryRun().applied().podTiers().get(webId);
@@ -204,23 +206,23 @@ class AgentClusterTest {
     @Test
     void theAnnotationKillSwitchDetachesAndItsRemovalReEngages() throws Exception {
         start();
-        awaitStatus(s -> s.agentStatus().equals("attached"), "attached");
+        awaitStatus(s -> s.agentStatus().equals(ENGAGED), "attached");
         annotate("\"true\"");
         await(() -> !dryRun().attached(), "detached");
         awaitStatus(s -> s.mode() == Mode.SAFE_MODE, "safe-mode status");
         await(() -> "safe-mode".equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "safe-mode annotation");
 
         annotate("null");
-        awaitStatus(s -> s.agentStatus().equals("attached"), "re-attached");
+        awaitStatus(s -> s.agentStatus().equals(ENGAGED), "re-attached");
         assertThat(dryRun().attached()).isTrue();
-        await(() -> "attached".equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "attached annotation");
+        await(() -> ENGAGED.equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "attached annotation");
 
         // An odd value still counts (fail-safe) and is reported as odd.
         annotate("\"yes please\"");
         AgentStatus st = awaitStatus(s -> s.mode() == Mode.SAFE_MODE, "odd value");
         assertThat(st.reasons()).anyMatch(r -> r.contains("\"yes please\" (not true or false; taken as a request)"));
         await(() -> client.v1().events().inNamespace("default").list().getItems().stream()
-                .anyMatch(e -> "TemperModeChanged".equals(e.getReason()) && e.getMessage().contains("attach -> safe-mode")), "mode-change event");
+                .anyMatch(e -> "TemperModeChanged".equals(e.getReason()) && e.getMessage().contains("dry-run -> safe-mode")), "mode-change event");
     }
 
     @Test
@@ -228,14 +230,14 @@ class AgentClusterTest {
         Path policies = Files.createDirectories(dir.resolve("policies"));
         for (String f : List.of("tiers.yaml", "nodes.yaml")) Files.copy(Path.of("../policies").resolve(f), policies.resolve(f));
         start(policies.toString(), Duration.ofMillis(200));
-        String good = awaitStatus(s -> s.agentStatus().equals("attached"), "attached").policyRevision();
+        String good = awaitStatus(s -> s.agentStatus().equals(ENGAGED), "attached").policyRevision();
         Path tiers = policies.resolve("tiers.yaml");
         Files.writeString(tiers, Files.readString(tiers).replaceFirst("cpus: \"25%\"", "cpus: \"150%\""));
         await(() -> client.v1().events().inNamespace("default").list().getItems().stream()
                 .anyMatch(e -> "TemperPolicyRejected".equals(e.getReason()) && e.getMessage().contains("tiers.yaml")
                         && e.getMessage().contains("150%")), "rejection event naming the file and the value");
         assertThat(agent.status().policyRevision()).isEqualTo(good);
-        assertThat(agent.status().agentStatus()).isEqualTo("attached");
+        assertThat(agent.status().agentStatus()).isEqualTo(ENGAGED);
     }
 
     @Test
@@ -253,11 +255,11 @@ class AgentClusterTest {
     @Test
     void anApiServerOutageKeepsTheStateAndItsReturnResyncs() throws Exception {
         start();
-        awaitStatus(s -> s.agentStatus().equals("attached"), "attached");
+        awaitStatus(s -> s.agentStatus().equals(ENGAGED), "attached");
         api.stop();
         Thread.sleep(1500);
         AgentStatus during = agent.status();
-        assertThat(during.mode()).isEqualTo(Mode.ATTACH);
+        assertThat(during.mode()).isEqualTo(Mode.DRY_RUN);
         assertThat(dryRun().attached()).isTrue();
         assertThat(dryRun().applied().podTiers()).hasSize(29);
 
@@ -273,6 +275,6 @@ class AgentClusterTest {
         long webId = cgroupId(web);
         client.pods().inNamespace("shop").withName("frontend-6b9c7d8f5-mnb2x").delete();
         await(() -> !dryRun().applied().podTiers().containsKey(webId), "change after the outage seen");
-        await(() -> "attached".equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "status still reported");
+        await(() -> ENGAGED.equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "status still reported");
     }
 }

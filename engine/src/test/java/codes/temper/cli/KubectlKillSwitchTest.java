@@ -209,7 +209,7 @@ class KubectlKillSwitchTest {
             long reEngage = awaitAll(agents, a -> a.supervisor().driver().attached(), up.startNanos(), "all re-attached");
             assertThat(up.out().lines().filter(l -> l.matches("node/node-\\d annotated"))).as(up.out()).hasSize(AGENTS);
             Await.until("every Node annotated attached", WAIT, () -> client.nodes().list().getItems().stream().allMatch(n ->
-                    "attached".equals(n.getMetadata().getAnnotations().get(NodeStatusWriter.STATUS_ANNOTATION))));
+                    "dry-run:--driver dry-run was requested".equals(n.getMetadata().getAnnotations().get(NodeStatusWriter.STATUS_ANNOTATION))));
             // kubectl sent JSON merge patches, the second removing the key with null. (kube-apiserver
             // then deletes the key; the mock keeps it with a null value, which reads back as absent.)
             assertThat(discovery.kubectlPatches).hasSize(2 * AGENTS);
@@ -219,7 +219,7 @@ class KubectlKillSwitchTest {
                     assertThat(b).isEqualTo("{\"metadata\":{\"annotations\":{\"temper.codes/safe-mode-requested\":null}}}"));
             assertThat(client.nodes().list().getItems()).allSatisfy(n ->
                     assertThat(n.getMetadata().getAnnotations().get("temper.codes/safe-mode-requested")).isNull());
-            assertThat(agents).allSatisfy(a -> assertThat(a.status().agentStatus()).isEqualTo("attached"));
+            assertThat(agents).allSatisfy(a -> assertThat(a.status().agentStatus()).isEqualTo("dry-run:--driver dry-run was requested"));
             // kubectl used what the mock served: discovery, then a list of all nodes for --all.
             assertThat(discovery.requests).anyMatch(r -> r.matches("GET /api/v1(\\?.*)?"))
                     .anyMatch(r -> r.equals("GET /api/v1/nodes") || r.startsWith("GET /api/v1/nodes?limit="));

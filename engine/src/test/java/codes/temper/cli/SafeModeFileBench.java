@@ -42,7 +42,7 @@ class SafeModeFileBench {
                 long s = System.nanoTime() - t0;
                 t0 = System.nanoTime();
                 Files.delete(safe);
-                KillSwitchBench.spinUntil(() -> agent.supervisor().driver().attached() && agent.status().mode() == Mode.ATTACH);
+                KillSwitchBench.spinUntil(() -> agent.supervisor().driver().attached() && agent.status().mode() == Mode.DRY_RUN);
                 if (t >= 0) {
                     detach.add(d);
                     status.add(s);

@@ -102,7 +102,7 @@ class ReconcilePassTest {
         long webId = cgroup(web), batchId = cgroup(batch);
 
         ReconcilePass.Outcome first = run(view(web, batch));
-        assertThat(first.status().agentStatus()).isEqualTo("attached");
+        assertThat(first.status().agentStatus()).as("a dry run is never reported attached").isEqualTo("dry-run:test");
         assertThat(first.status().lastReconfiguration().attached()).isTrue();
         assertThat(first.writes()).isPositive();
         assertThat(driver.applied().pods()).containsOnlyKeys(webId, batchId);
@@ -168,22 +168,23 @@ class ReconcilePassTest {
     }
 
     @Test
-    void withoutAViewAPolicyOrANodeTheNodeStaysOnCfsDegraded() throws Exception {
+    void withoutAViewAPolicyOrANodeTheNodeStaysOnCfsInItsOwnStateNeverSafeMode() throws Exception {
         PodFact web = attachedWith(pod("web", 0));
 
         var unsynced = new WorldView(false, false, Optional.empty(), List.of(), ROOT, Optional.empty());
-        assertDegraded(run(unsynced), "degraded:waiting for the first listing of the node and its pods");
-        assertDegraded(pass.run(view(web), Optional.empty(), "test", 1), "degraded:no policy loaded yet");
+        assertDegraded(run(unsynced), "pending", "degraded:waiting for the first listing of the node and its pods");
+        assertDegraded(pass.run(view(web), Optional.empty(), "test", 1), "no-policy", "degraded:no policy loaded yet");
         var noNode = new WorldView(true, false, Optional.empty(), List.of(web), ROOT, Optional.empty());
-        assertDegraded(run(noNode), "degraded:node node-a not found");
+        assertDegraded(run(noNode), "degraded", "degraded:node node-a not found");
         var noCpu = new WorldView(true, true, Optional.empty(), List.of(web), ROOT, Optional.empty());
-        assertDegraded(run(noCpu), "degraded:node node-a reports no allocatable CPU");
-        assertDegraded(pass.failed(new IllegalStateException("boom"), null), "degraded:reconcile failed: java.lang.IllegalStateException: boom");
+        assertDegraded(run(noCpu), "degraded", "degraded:node node-a reports no allocatable CPU");
+        assertDegraded(pass.failed(new IllegalStateException("boom"), null), "degraded",
+                "degraded:reconcile failed: java.lang.IllegalStateException: boom");
     }
 
-    void assertDegraded(ReconcilePass.Outcome o, String agentStatus) {
+    void assertDegraded(ReconcilePass.Outcome o, String mode, String agentStatus) {
         assertThat(o.status().agentStatus()).isEqualTo(agentStatus);
-        assertThat(o.status().mode()).isEqualTo(Mode.SAFE_MODE);
+        assertThat(o.status().mode().wire()).isEqualTo(mode);
         assertThat(o.status().ready()).isFalse();
         assertThat(o.decided()).isFalse();
         assertThat(driver.attached()).as("stood down").isFalse();
@@ -226,6 +227,124 @@ class ReconcilePassTest {
         var stale = new WorldView(true, true, Optional.of(NODE), List.of(web), ROOT, Optional.of("not watching the API server"));
         assertThat(run(stale).status().reasons()).contains("view may be stale: not watching the API server");
         assertThat(driver.attached()).isTrue();
+    }
+
+    @Test
+    void aDryRunIsReportedAsDryRunWithWhyNeverAsAttached() throws Exception {
+        PodFact web = pod("web", 0);
+        cgroup(web);
+        String why = "this kernel has no sched_ext (/sys/kernel/sched_ext/state is missing; it needs CONFIG_SCHED_CLASS_EXT=y)";
+        DryRunDriver d = new DryRunDriver(why);
+        supervisor = new SchedulerSupervisor(d, EjectionBackoff.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), e -> { });
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        pass = new ReconcilePass("node-a", RuleEngine.get(), new CgroupIds(cgroupRoot), supervisor,
+                new StatusReport("node-a", supervisor, why, null, clock), null, signals, clock, () -> 0L);
+
+        AgentStatus st = run(view(web)).status();
+        assertThat(st.mode().wire()).isEqualTo("dry-run");
+        assertThat(st.agentStatus()).isEqualTo("dry-run:" + why);
+        assertThat(st.reasons().getFirst()).isEqualTo("dry run: " + why + "; no scheduler is loaded, the node runs CFS");
+        assertThat(st.scheduler().phase()).as("nothing is loaded: not ATTACHED").isEqualTo("DRY_RUN");
+        assertThat(st.scheduler().cpuMax().mechanism()).isEqualTo(AgentStatus.CpuMax.DRY_RUN);
+        assertThat(st.ready()).as("the decision was applied, as far as a dry run applies anything").isTrue();
+    }
+
+    @Test
+    void aRealDriverHoldingTheConfigurationIsAttached() throws Exception {
+        PodFact web = pod("web", 0);
+        cgroup(web);
+        pass = passOver(new HoldingDriver(), signals);
+        AgentStatus st = run(view(web)).status();
+        assertThat(st.mode()).isEqualTo(Mode.ATTACH);
+        assertThat(st.agentStatus()).isEqualTo("attached");
+        assertThat(st.scheduler().phase()).isEqualTo("ATTACHED");
+        assertThat(st.reasons()).noneMatch(r -> r.startsWith("dry run"));
+    }
+
+    @Test
+    void inSafeModeTheReasonsDoNotSayNoSafeModeRequestApplies() throws Exception {
+        PodFact web = attachedWith(pod("web", 0));
+        signals.set(SafeModeSignals.Source.API, true, "ops: maintenance");
+        AgentStatus st = run(view(web)).status();
+        assertThat(st.mode()).isEqualTo(Mode.SAFE_MODE);
+        assertThat(st.reasons()).containsExactly("POST /safe-mode: ops: maintenance");
+        assertThat(st.reasons()).noneMatch(r -> r.contains("no exclusion or safe-mode request applies"));
+    }
+
+    @Test
+    void aCgroupV1NodeIsUnsupportedWithTheReasonAndNothingIsRetried() throws Exception {
+        PodFact web = pod("web", 0);
+        Files.createDirectories(cgroupRoot.resolve("cpu,cpuacct"));
+        Files.writeString(cgroupRoot.resolve("cpu,cpuacct/tasks"), "1\n");
+
+        ReconcilePass.Outcome o = run(view(web));
+        assertThat(o.status().mode()).isEqualTo(Mode.UNSUPPORTED);
+        assertThat(o.status().agentStatus()).startsWith("unsupported:cgroup v1 at " + cgroupRoot);
+        assertThat(o.status().reasons()).singleElement().asString()
+                .contains("v1 controller cpu,cpuacct/ mounted there", "every pod would run as system work");
+        assertThat(driver.attached()).isFalse();
+        assertThat(o.retryCgroups()).as("nothing is mapped on v1, so nothing is waited for").isFalse();
+
+        Files.delete(cgroupRoot.resolve("cpu,cpuacct/tasks"));
+        Files.writeString(cgroupRoot.resolve("cgroup.controllers"), "cpu memory pids\n");
+        cgroup(web);
+        assertThat(run(view(web)).status().mode().wire()).as("cgroup v2: the rules' attach, run dry").isEqualTo("dry-run");
+    }
+
+    @Test
+    void theCgroupRetryBacksOffWhileTheSamePodsWaitAndStartsAgainWhenTheyChange() throws Exception {
+        PodFact web = pod("web", 0), late = pod("late", 0), later = pod("later", 0);
+        cgroup(web);
+        assertThat(run(view(web, late)).cgroupRetry()).isEqualTo(new CgroupRetry(java.util.Set.of("ns/late"), 1));
+        assertThat(run(view(web, late)).cgroupRetry().attempts()).isEqualTo(2);
+        assertThat(run(view(web, late)).cgroupRetry().attempts()).isEqualTo(3);
+        assertThat(run(view(web, late, later)).cgroupRetry())
+                .as("a new pod without a cgroup: looked for soon again")
+                .isEqualTo(new CgroupRetry(java.util.Set.of("ns/late", "ns/later"), 1));
+        cgroup(late);
+        cgroup(later);
+        assertThat(run(view(web, late, later)).cgroupRetry()).isEqualTo(CgroupRetry.NONE);
+    }
+
+    /** Holds whatever it is given, as the BPF driver does on a kernel that accepts it. */
+    static final class HoldingDriver implements SchedulerDriver {
+        boolean attached;
+
+        @Override
+        public String kind() {
+            return "bpf";
+        }
+
+        @Override
+        public ApplyResult apply(SchedulerConfig desired) {
+            boolean attaching = !attached;
+            attached = true;
+            return new ApplyResult(1, attaching, 0);
+        }
+
+        @Override
+        public void detach() {
+            attached = false;
+        }
+
+        @Override
+        public boolean attached() {
+            return attached;
+        }
+
+        @Override
+        public SchedExtState kernelState() {
+            return SchedExtState.ABSENT;
+        }
+
+        @Override
+        public ExitInfo exitInfo() {
+            return ExitInfo.NONE;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Refuses every attach, as a kernel without the privileges would. */

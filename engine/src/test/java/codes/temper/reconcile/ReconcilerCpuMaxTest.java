@@ -71,7 +71,7 @@ class ReconcilerCpuMaxTest {
     @Test
     void withoutCgroupSetBandwidthEachPodGetsItsLimitAsCeiling() throws Exception {
         Pass p = pass(NO, Map.of());
-        assertThat(p.status().mode()).isEqualTo(Mode.ATTACH);
+        assertThat(p.status().mode()).as("the rules attach; the driver is a dry run").isEqualTo(Mode.DRY_RUN);
         assertThat(p.pods()).isNotEmpty();
         p.pods().forEach((id, pod) -> assertThat(pod.ceilingMillicpus()).as("pod %d", id).isEqualTo(Math.max(0, p.limitById().get(id))));
         assertThat(p.pods().values()).as("the examples have pods with and without limits")
@@ -94,7 +94,7 @@ class ReconcilerCpuMaxTest {
     @Test
     void withCgroupSetBandwidthNoPodCeilingsAndStrictNodesAttach() throws Exception {
         Pass p = pass(YES, Map.of("temper.codes/cpu-quota", "strict"));
-        assertThat(p.status().mode()).isEqualTo(Mode.ATTACH);
+        assertThat(p.status().mode()).as("the rules attach; the driver is a dry run").isEqualTo(Mode.DRY_RUN);
         assertThat(p.status().reasons()).contains("NodePolicy default/strict-cpu-quota does not hold: cpu.max is enforced by the scheduler "
                 + "(kernel 6.12.57+deb13-cloud-amd64, cgroup_set_bandwidth)");
         assertThat(p.pods().values()).isNotEmpty().allSatisfy(c -> assertThat(c.ceilingMillicpus()).isZero());

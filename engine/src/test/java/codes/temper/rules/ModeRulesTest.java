@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import codes.temper.policy.PolicySet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -271,5 +272,27 @@ class ModeRulesTest extends RuleFixtures {
         assertThat(r.mode()).isEqualTo(Mode.EXCLUDED);
         assertThat(r.reasons()).containsExactly("NodePolicy ops/aa-strict: strict quota",
                 "NodePolicy ops/zz-maintenance: node is in maintenance");
+    }
+
+    @Test
+    void aCgroupV1NodeIsUnsupportedWithTheReasonAndAV2OrUnknownOneIsNot() {
+        NodeFact v1 = node(Map.of(), null, KERNEL, 6012, 8000).withCgroups(new CgroupHierarchy(CgroupHierarchy.Version.V1,
+                "/sys/fs/cgroup", "v1 controller cpu,cpuacct/ mounted there, no cgroup.controllers"));
+        Run r = run(policy(defaultTiers(false)), v1);
+        assertThat(r.mode()).isEqualTo(Mode.UNSUPPORTED);
+        assertThat(r.reasons()).singleElement().asString().startsWith("cgroup v1 at /sys/fs/cgroup (v1 controller cpu,cpuacct/")
+                .contains("every pod would run as system work");
+        assertThat(r.fired()).contains("cgroup-v1").doesNotContain("attach");
+
+        // The safe-mode request still wins, as the precedence says.
+        NodeFact requested = node(Map.of(), "true", KERNEL, 6012, 8000).withCgroups(v1.cgroups());
+        assertThat(run(policy(defaultTiers(false)), requested).mode()).isEqualTo(Mode.SAFE_MODE);
+
+        for (var version : List.of(CgroupHierarchy.Version.V2, CgroupHierarchy.Version.UNKNOWN)) {
+            NodeFact n = node(Map.of(), null, KERNEL, 6012, 8000).withCgroups(new CgroupHierarchy(version, "/sys/fs/cgroup", "x"));
+            assertThat(run(policy(defaultTiers(false)), n).mode()).as("%s", version).isEqualTo(Mode.ATTACH);
+        }
+        assertThat(run(policy(defaultTiers(false)), node(Map.of(), null, KERNEL, 6012, 8000)).mode())
+                .as("offline: not known, no vote").isEqualTo(Mode.ATTACH);
     }
 }
