@@ -28,7 +28,7 @@ public final class PolicyParser {
 
     private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");
     private static final Set<String> METADATA = Set.of("name", "labels", "annotations");
-    private static final Set<String> TIER_POLICY_SPEC = Set.of("tiers", "allowLabelOverride", "defaultTier");
+    private static final Set<String> TIER_POLICY_SPEC = Set.of("tiers", "allowLabelOverride", "labelOverrideNamespaces", "defaultTier");
     private static final Set<String> TIER = Set.of("name", "match", "ceiling", "sliceMs", "preempt");
     private static final Set<String> MATCH = Set.of("priorityAtLeast", "priorityBelow", "qosClass", "noPriorityClass");
     private static final Set<String> CEILING = Set.of("cpus");
@@ -158,6 +158,7 @@ public final class PolicyParser {
             Boolean b = r.bool(s.get("allowLabelOverride").getValueNode(), "spec.allowLabelOverride");
             allowOverride = b != null && b;
         }
+        Set<String> trusted = labelOverrideNamespaces(r, s, allowOverride);
         String defaultTier = tiers.isEmpty() ? null : tiers.getLast().name();
         if (s.containsKey("defaultTier")) {
             Node d = s.get("defaultTier").getValueNode();
@@ -168,7 +169,47 @@ public final class PolicyParser {
             defaultTier = dt;
         }
         if (r.problems().size() > before || name == null) return null;
-        return new TierPolicy(name, tiers, allowOverride, defaultTier);
+        return new TierPolicy(name, tiers, allowOverride, trusted, defaultTier);
+    }
+
+    // A Kubernetes namespace name: an RFC 1123 label.
+    private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    /**
+     * The namespaces trusted to place a pod in any tier by its label. Turning overrides on
+     * without naming them is refused: "any pod owner may promote their own pod" must never be
+     * what a single boolean means. Naming them while overrides are off is refused too, as a
+     * setting that does nothing would mislead its reader.
+     */
+    private static Set<String> labelOverrideNamespaces(NodeReader r, Map<String, NodeTuple> spec, boolean allowOverride) {
+        NodeTuple t = spec.get("labelOverrideNamespaces");
+        if (t == null) {
+            if (allowOverride) {
+                r.problem(spec.get("allowLabelOverride").getValueNode(), "spec.allowLabelOverride",
+                        "true needs spec.labelOverrideNamespaces, the namespaces trusted to pick any tier by the label "
+                                + "temper.codes/tier (elsewhere a label may only lower a pod's tier)");
+            }
+            return Set.of();
+        }
+        String field = "spec.labelOverrideNamespaces";
+        if (!allowOverride) {
+            r.problem(t.getKeyNode(), field, "has no effect unless spec.allowLabelOverride is true");
+        }
+        List<Node> items = r.sequence(t.getValueNode(), field);
+        if (items == null) return Set.of();
+        if (items.isEmpty()) r.problem(t.getValueNode(), field, "empty; name at least one namespace, or turn spec.allowLabelOverride off");
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            String at = field + "[" + i + "]";
+            String ns = r.string(items.get(i), at);
+            if (ns == null) continue;
+            if (!NAMESPACE.matcher(ns).matches()) {
+                r.problem(items.get(i), at, "\"" + ns + "\" is not a namespace name (lowercase letters, digits and '-', at most 63)");
+            } else if (!out.add(ns)) {
+                r.problem(items.get(i), at, "duplicate namespace \"" + ns + "\"");
+            }
+        }
+        return out;
     }
 
     private Tier tier(NodeReader r, Node node, int rank, Map<String, Node> seen) {

@@ -48,8 +48,11 @@ record Manifests(List<Manifest> all) {
     /** The Helm chart's templates are Go templates, not manifests: HelmChartTest renders them. */
     static final Path CHART = DEPLOY.resolve("helm");
 
+    /** Samples for other projects' admission controllers (Kyverno): KyvernoPolicyTest checks them. */
+    static final Path SAMPLES = DEPLOY.resolve("kyverno");
+
     static boolean isObjectFile(Path p) {
-        if (p.startsWith(CHART)) return false;
+        if (p.startsWith(CHART) || p.startsWith(SAMPLES)) return false;
         String n = p.getFileName().toString();
         return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.equals("kustomization.yaml");
     }

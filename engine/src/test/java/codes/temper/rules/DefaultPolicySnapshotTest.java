@@ -53,7 +53,7 @@ class DefaultPolicySnapshotTest {
             row("analytics", "report-ui-84f9c7d6b-zz8qp", "normal", "first-matching-tier",
                 "kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod20a4268f_85bd_494c_87f9_ce5e84e31036.slice",
                 "kubepods/besteffort/pod20a4268f-85bd-494c-87f9-ce5e84e31036"),
-            row("analytics", "spark-exporter-6f7b9c8d5-rd2hw", "low", "label-override",
+            row("analytics", "spark-exporter-6f7b9c8d5-rd2hw", "normal", "first-matching-tier", // its label is ignored by default
                 "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod662cf115_4a2b_41c4_980b_8bbdff38b33d.slice",
                 "kubepods/burstable/pod662cf115-4a2b-41c4-980b-8bbdff38b33d"),
             row("batch", "etl-nightly-29393400-8vx2d", "low", "first-matching-tier",
@@ -237,8 +237,8 @@ class DefaultPolicySnapshotTest {
                 .containsExactly(
                         tuple("critical", 0, 10, 5, true),
                         tuple("high", 1, 4, 10, true),
-                        tuple("normal", 2, 7, 20, false),
-                        tuple("low", 3, 2, 30, false),
+                        tuple("normal", 2, 8, 20, false),
+                        tuple("low", 3, 1, 30, false),
                         tuple("background", 4, 6, 5, false));
         assertThat(d.tiers()).extracting(t -> t.ceiling().tier(), t -> t.ceiling().cpus(), t -> t.ceiling().source())
                 .containsExactly(
@@ -251,11 +251,11 @@ class DefaultPolicySnapshotTest {
     }
 
     @Test
-    void unknownTierLabelIsTheOnlyWarning() {
+    void tierLabelsAreIgnoredByDefaultWithAWarningEach() {
         Decision d = decide(node, pods, CgroupDriver.SYSTEMD);
         assertThat(d.warnings()).containsExactly(
-                "pod shop/search-indexer-8d6c9f7b5-bw4jx: label temper.codes/tier=nosuchtier names no tier; "
-                        + "placed by the policy's match entries instead");
+                "pod analytics/spark-exporter-6f7b9c8d5-rd2hw: label temper.codes/tier ignored; the policy does not allow overrides",
+                "pod shop/search-indexer-8d6c9f7b5-bw4jx: label temper.codes/tier ignored; the policy does not allow overrides");
     }
 
     @Test

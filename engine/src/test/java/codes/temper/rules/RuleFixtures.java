@@ -60,14 +60,26 @@ abstract class RuleFixtures {
 
     // ---------------------------------------------------------------- policies
 
-    /** The default tier table, inline (the shape of policies/tiers.yaml), with the label switch as a parameter. */
+    /**
+     * The default tier table, inline (the shape of policies/tiers.yaml), with the label switch as
+     * a parameter; turned on, it trusts the fixtures' namespace "ns".
+     */
     static String defaultTiers(boolean allowLabelOverride) {
+        return allowLabelOverride ? defaultTiersTrusting("ns") : defaultTiersWith("allowLabelOverride: false");
+    }
+
+    /** The default tier table with label overrides on, trusting {@code namespaces}. */
+    static String defaultTiersTrusting(String... namespaces) {
+        return defaultTiersWith("allowLabelOverride: true\n  labelOverrideNamespaces: [" + String.join(", ", namespaces) + "]");
+    }
+
+    private static String defaultTiersWith(String labelSettings) {
         return """
                 apiVersion: temper.codes/v1
                 kind: TierPolicy
                 metadata: {name: default}
                 spec:
-                  allowLabelOverride: %s
+                  %s
                   tiers:
                   - {name: critical, match: [{priorityAtLeast: 1000000}], sliceMs: 5, preempt: true}
                   - {name: high, match: [{priorityAtLeast: 100000}], sliceMs: 10, preempt: true}
@@ -79,7 +91,7 @@ abstract class RuleFixtures {
                     - {qosClass: BestEffort, noPriorityClass: true}
                     ceiling: {cpus: "25%%"}
                     sliceMs: 5
-                """.formatted(allowLabelOverride);
+                """.formatted(labelSettings);
     }
 
     /** A TierPolicy named {@code t} whose tiers are the given YAML list items, one per line. */

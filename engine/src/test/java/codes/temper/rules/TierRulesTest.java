@@ -67,7 +67,7 @@ class TierRulesTest extends RuleFixtures {
         assertThat(api.tier()).isEqualTo("low");
         assertThat(api.rank()).isEqualTo(3);
         assertThat(api.rule()).isEqualTo("label-override");
-        assertThat(api.because()).isEqualTo("label temper.codes/tier=low");
+        assertThat(api.because()).isEqualTo("label temper.codes/tier=low (namespace ns is trusted)");
         // the label also beats the class-less BestEffort entry
         assertThat(r.assignment("scratch").tier()).isEqualTo("critical");
         assertThat(r.assignment("scratch").rule()).isEqualTo("label-override");
@@ -93,6 +93,37 @@ class TierRulesTest extends RuleFixtures {
         assertThat(r.assignment("exporter").tier()).isEqualTo("normal");
         assertThat(r.assignment("exporter").rule()).isEqualTo("first-matching-tier");
         assertThat(r.fired()).contains("label-override-not-allowed").doesNotContain("label-override");
+    }
+
+    @Test
+    void outsideTheTrustedNamespacesALabelLowersAPodButNeverRaisesIt() {
+        Run r = run(defaultTiersTrusting("platform-system"),
+                labelled(pod("scratch", QosClass.BestEffort, 0, null), "critical"),
+                labelled(pod("api", QosClass.Guaranteed, 100000, "high-priority"), "low"),
+                labelled(pod("same", QosClass.Burstable, 100000, "high-priority"), "high"),
+                labelled(pod("up-one", QosClass.Burstable, 0, "default-priority"), "high"));
+        // A BestEffort pod without a PriorityClass earns background; its label asks for critical.
+        assertThat(r.assignment("scratch")).extracting(Assignment::tier, Assignment::rule)
+                .containsExactly("background", "match-without-priority-class");
+        assertThat(r.assignment("up-one")).extracting(Assignment::tier, Assignment::rule).containsExactly("normal", "first-matching-tier");
+        assertThat(r.decision().warnings()).containsExactlyInAnyOrder(
+                "pod ns/scratch: label temper.codes/tier=critical ignored; namespace ns is not trusted to raise a pod above the tier its priority earns (background)",
+                "pod ns/up-one: label temper.codes/tier=high ignored; namespace ns is not trusted to raise a pod above the tier its priority earns (normal)");
+        // Lowering is the owner's own business.
+        Assignment api = r.assignment("api");
+        assertThat(api).extracting(Assignment::tier, Assignment::rank, Assignment::rule).containsExactly("low", 3, "label-override-demotion");
+        assertThat(api.because()).isEqualTo("label temper.codes/tier=low (lowers the pod from high, the tier its priority earns)");
+        assertThat(r.assignment("same")).extracting(Assignment::tier, Assignment::rule).containsExactly("high", "first-matching-tier");
+        assertThat(r.fired()).contains("label-override-demotion", "label-override-promotion-refused").doesNotContain("label-override");
+        assertThat(r.decision().tiers()).filteredOn(t -> t.name().equals("critical")).singleElement()
+                .extracting(t -> t.pods()).isEqualTo(0);
+    }
+
+    @Test
+    void inATrustedNamespaceTheLabelPicksAnyTier() {
+        Run r = run(defaultTiersTrusting("platform-system", "ns"), labelled(pod("scratch", QosClass.BestEffort, 0, null), "critical"));
+        assertThat(r.assignment("scratch")).extracting(Assignment::tier, Assignment::rule).containsExactly("critical", "label-override");
+        assertThat(r.decision().warnings()).isEmpty();
     }
 
     @Test
