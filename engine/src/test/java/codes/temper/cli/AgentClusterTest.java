@@ -133,7 +133,13 @@ class AgentClusterTest {
 
     @Test
     void podsCreatedDeletedAndRelabelledAreFollowedAndABurstIsBatched() throws Exception {
-        start();
+        // The default policy ignores the tier label; this one heeds it in the shop's namespace,
+        // where the burst below moves pods up and down by it.
+        Path policies = Files.createDirectories(dir.resolve("label-policies"));
+        Files.copy(Path.of("../policies/nodes.yaml"), policies.resolve("nodes.yaml"));
+        Files.writeString(policies.resolve("tiers.yaml"), Files.readString(Path.of("../policies/tiers.yaml"))
+                .replace("  allowLabelOverride: false\n", "  allowLabelOverride: true\n  labelOverrideNamespaces: [shop]\n"));
+        start(policies.toString(), Duration.ofMinutes(1));
         awaitStatus(s -> s.agentStatus().equals(ENGAGED), "attached");
         Pod web = client.pods().inNamespace("shop").withName("frontend-6b9c7d8f5-mnb2x").get();
         long webId = cgroupId(web);

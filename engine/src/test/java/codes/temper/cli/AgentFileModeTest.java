@@ -91,7 +91,7 @@ class AgentFileModeTest {
         assertThat(st.scheduler().dryRunWhy()).contains("--driver dry-run");
         // The same 29 placements as `temper plan` on these files, each by its cgroup's inode.
         assertThat(dryRun().applied().podTiers()).hasSize(29);
-        assertThat(st.tiers()).extracting(AgentStatus.Tier::pods).containsExactly(10, 4, 7, 2, 6);
+        assertThat(st.tiers()).extracting(AgentStatus.Tier::pods).containsExactly(10, 4, 8, 1, 6); // the example's tier labels are ignored by default
         // The config entry: the pods root's inode and the default policy's default tier (normal).
         long podsRoot = ((Number) Files.getAttribute(cg.resolve("kubepods.slice"), "unix:ino")).longValue();
         assertThat(dryRun().applied().node()).isEqualTo(new codes.temper.sched.NodeConfig(podsRoot, 2));
