@@ -113,10 +113,10 @@ public final class Agent implements AutoCloseable {
         // The world adapters own the cgroup driver: they hand the loop pods with their cgroups.
         CgroupDriver driver = o.cgroupDriver() != null ? o.cgroupDriver() : detectCgroupDriver(o.cgroupRoot());
         if (o.fileMode()) {
-            FileWorld files = new FileWorld(o.podsFile(), o.nodeFile(), driver);
+            FileWorld files = new FileWorld(o.podsFile(), o.nodeFile(), driver, o.nodeName());
             files.refresh();
             nodeName = o.nodeName() != null ? o.nodeName()
-                    : files.node().map(n -> n.getMetadata().getName()).orElseThrow(() -> new IOException(o.nodeFile() + ": no node"));
+                    : files.node().map(n -> n.getMetadata().getName()).orElseThrow(() -> new IOException(files.problem().orElse(o.nodeFile() + ": no node")));
             world = files;
             statusWriter = null;
         } else {
