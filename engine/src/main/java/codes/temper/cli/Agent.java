@@ -27,6 +27,7 @@ import codes.temper.source.PolicyPolls;
 import codes.temper.source.PolicySource;
 import codes.temper.source.PolicySources;
 import codes.temper.source.PollPlan;
+import codes.temper.text.Redaction;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -178,7 +179,8 @@ public final class Agent implements AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
             }
         }
-        LOG.log(Level.INFO, "temper agent started for node {0} (driver {1}, policies {2})", nodeName, supervisor.driver().kind(), options.policies());
+        LOG.log(Level.INFO, "temper agent started for node {0} (driver {1}, policies {2})", nodeName, supervisor.driver().kind(),
+                Redaction.text(options.policies()));
         return this;
     }
 
@@ -191,7 +193,8 @@ public final class Agent implements AutoCloseable {
         var cur = s.current();
         return new AgentStatus.PolicySourceState(cur == null ? null : cur.revision(), cur == null ? null : cur.fetchedAt(),
                 cur == null ? null : cur.age(now).toMillis() / 1000.0, cur != null && cur.fromDisk(), s.lastSuccessfulPoll(),
-                s.consecutiveFailures(), s.lastFailure(), s.lastRejection() == null ? null : s.lastRejection().reason(), nextPollAt);
+                s.consecutiveFailures(), Redaction.text(s.lastFailure()),
+                s.lastRejection() == null ? null : Redaction.text(s.lastRejection().reason()), nextPollAt);
     }
 
     /** When this agent polls its policy source: jittered, and seeded by its node's name. */
@@ -247,7 +250,9 @@ public final class Agent implements AutoCloseable {
         return nodeName == null ? "probe" : nodeName;
     }
 
-    private void report(PolicySource.PollResult r) {
+    private void report(PolicySource.PollResult raw) {
+        // The boundary to the log, the metrics and the node's Events: nothing secret passes it.
+        var r = new PolicySource.PollResult(raw.outcome(), raw.revision(), Redaction.text(raw.message()));
         switch (r.outcome()) {
             case APPLIED -> {
                 LOG.log(Level.INFO, "policy {0} applied", r.revision());

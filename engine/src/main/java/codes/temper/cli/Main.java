@@ -1,5 +1,8 @@
 package codes.temper.cli;
 
+import codes.temper.text.Printable;
+import codes.temper.text.Redaction;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -23,7 +26,7 @@ public final class Main {
         cli.setErr(new PrintWriter(err, true));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("temper: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            cmd.getErr().println("temper: " + Printable.escape(Redaction.text(e.getMessage() == null ? e.toString() : e.getMessage())));
             if (System.getenv("TEMPER_DEBUG") != null) e.printStackTrace(cmd.getErr());
             return 1;
         });
