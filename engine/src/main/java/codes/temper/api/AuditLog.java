@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -19,20 +22,39 @@ import java.util.Map;
  * Append-only record of who asked the agent to do what. Each entry goes to a bounded in-memory
  * ring (for {@code GET /audit}), as one JSON line to the logger {@value #LOGGER} (so it lands in
  * the pod log, which outlives the agent), and, when a file is given, to that file.
+ *
+ * <p>Refusals (no or a wrong token) are kept apart from everything else: anyone who can reach the
+ * port can cause them, so they have their own small ring and are written out one by one only up
+ * to {@value #REFUSALS_PER_WINDOW} per minute; past that they are counted and summarised in one
+ * entry when the minute ends. A flood of anonymous requests can therefore never push a safe-mode
+ * change out of the trail, nor fill the log or the file.
  */
 public final class AuditLog {
 
     public static final String LOGGER = "codes.temper.audit";
     public static final int DEFAULT_CAPACITY = 1000;
+    static final int REFUSAL_CAPACITY = 100;
+    static final int REFUSALS_PER_WINDOW = 30;
+    static final Duration REFUSAL_WINDOW = Duration.ofMinutes(1);
+    static final String SUPPRESSED = "refusals.suppressed";
 
     private static final Logger AUDIT = System.getLogger(LOGGER);
     private static final Logger LOG = System.getLogger(AuditLog.class.getName());
 
+    /** An entry and its place in the order of recording, so the two rings merge back in order. */
+    private record Numbered(long seq, AuditEntry entry) {
+    }
+
     private final int capacity;
     private final Path file;
     private final Clock clock;
-    private final ArrayDeque<AuditEntry> ring;
+    private final ArrayDeque<Numbered> changes;
+    private final ArrayDeque<Numbered> refusals = new ArrayDeque<>(REFUSAL_CAPACITY);
     private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+    private long seq;
+    private Instant windowStart = Instant.MIN;
+    private int windowRefusals;
+    private long suppressed;
 
     AuditLog(int capacity, Path file, Clock clock) {
         if (capacity < 1) {
@@ -41,7 +63,7 @@ public final class AuditLog {
         this.capacity = capacity;
         this.file = file;
         this.clock = clock;
-        this.ring = new ArrayDeque<>(capacity);
+        this.changes = new ArrayDeque<>(capacity);
         for (Outcome o : Outcome.values()) {
             counts.put(o, 0L);
         }
@@ -70,28 +92,56 @@ public final class AuditLog {
 
     public AuditEntry record(String actor, String remote, String action, Outcome outcome, String detail) {
         var entry = new AuditEntry(clock.instant(), actor, remote, action, outcome, detail);
-        String line = ApiJson.MAPPER.writeValueAsString(entry);
-        // One lock for ring, counters and file so the three agree on order.
+        // One lock for rings, counters and file so they agree on order.
         synchronized (this) {
-            if (ring.size() == capacity) {
-                ring.removeFirst();
-            }
-            ring.addLast(entry);
             counts.merge(outcome, 1L, Long::sum);
-            AUDIT.log(Level.INFO, line);
-            appendToFile(line);
+            if (outcome == Outcome.REFUSED) {
+                rollWindow(entry.time());
+                if (++windowRefusals > REFUSALS_PER_WINDOW) {
+                    suppressed++;
+                    return entry;
+                }
+            }
+            keep(entry);
         }
         return entry;
     }
 
     /** Up to {@code n} most recent entries, oldest first (newest last). */
     public synchronized List<AuditEntry> recent(int n) {
-        var all = new ArrayList<>(ring);
-        return List.copyOf(all.subList(Math.max(0, all.size() - n), all.size()));
+        rollWindow(clock.instant());
+        List<Numbered> all = new ArrayList<>(changes.size() + refusals.size());
+        all.addAll(changes);
+        all.addAll(refusals);
+        all.sort(Comparator.comparingLong(Numbered::seq));
+        return all.subList(Math.max(0, all.size() - n), all.size()).stream().map(Numbered::entry).toList();
     }
 
     public synchronized long count(Outcome outcome) {
         return counts.get(outcome);
+    }
+
+    /** Ends the refusal window once it is over, recording how many refusals it did not write out. */
+    private void rollWindow(Instant now) {
+        if (now.isBefore(windowStart.plus(REFUSAL_WINDOW)) && !windowStart.equals(Instant.MIN)) return;
+        if (suppressed > 0) {
+            keep(new AuditEntry(now, "anonymous", "-", SUPPRESSED, Outcome.REFUSED,
+                    suppressed + " further refusal(s) in the minute from " + windowStart + " were counted but not recorded one by one"));
+        }
+        windowStart = now;
+        windowRefusals = 0;
+        suppressed = 0;
+    }
+
+    private void keep(AuditEntry entry) {
+        ArrayDeque<Numbered> ring = entry.outcome() == Outcome.REFUSED ? refusals : changes;
+        if (ring.size() == (ring == refusals ? REFUSAL_CAPACITY : capacity)) {
+            ring.removeFirst();
+        }
+        ring.addLast(new Numbered(seq++, entry));
+        String line = ApiJson.MAPPER.writeValueAsString(entry);
+        AUDIT.log(Level.INFO, line);
+        appendToFile(line);
     }
 
     private void appendToFile(String line) {
