@@ -37,6 +37,9 @@ public final class AuditLog {
     static final int REFUSALS_PER_WINDOW = 30;
     static final Duration REFUSAL_WINDOW = Duration.ofMinutes(1);
     static final String SUPPRESSED = "refusals.suppressed";
+    /** Bytes of an existing file read back at start, and the size past which it is compacted. */
+    static final int MAX_READ_BACK = 2 << 20;
+    static final long MAX_KEPT = 8 << 20;
 
     private static final Logger AUDIT = System.getLogger(LOGGER);
     private static final Logger LOG = System.getLogger(AuditLog.class.getName());
@@ -74,8 +77,9 @@ public final class AuditLog {
     }
 
     /**
-     * Also appends to {@code file}, creating its parent directories. Fails now, naming the file,
-     * rather than at the first audited request.
+     * Also appends to {@code file}, creating its parent directories, and starts from the entries
+     * already in it (the trail of earlier runs on this node, read back up to {@value #MAX_READ_BACK}
+     * bytes from its end). Fails now, naming the file, rather than at the first audited request.
      */
     public static AuditLog appendingTo(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
@@ -87,7 +91,54 @@ public final class AuditLog {
         } catch (IOException e) {
             throw new IOException("audit file " + file + ": cannot append (" + e.getMessage() + ")", e);
         }
-        return new AuditLog(DEFAULT_CAPACITY, file, Clock.systemUTC());
+        var log = new AuditLog(DEFAULT_CAPACITY, file, Clock.systemUTC());
+        log.readBack();
+        return log;
+    }
+
+    /** Entries of earlier runs into the rings (not logged or appended again); unreadable lines are skipped and counted. */
+    private synchronized void readBack() throws IOException {
+        long size = Files.size(file);
+        byte[] tail;
+        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+            long from = Math.max(0, size - MAX_READ_BACK);
+            var buf = java.nio.ByteBuffer.allocate((int) (size - from));
+            while (buf.hasRemaining() && ch.read(buf, from + buf.position()) >= 0) {
+                // reads until the buffer is full or the file ends
+            }
+            tail = java.util.Arrays.copyOf(buf.array(), buf.position());
+        }
+        List<String> lines = new ArrayList<>(new String(tail, StandardCharsets.UTF_8).lines().toList());
+        if (size > MAX_READ_BACK && !lines.isEmpty()) lines.removeFirst(); // the cut-off start of a line
+        int bad = 0;
+        for (String line : lines) {
+            if (line.isBlank()) continue;
+            try {
+                AuditEntry e = ApiJson.MAPPER.readValue(line, AuditEntry.class);
+                ArrayDeque<Numbered> ring = e.outcome() == Outcome.REFUSED ? refusals : changes;
+                if (ring.size() == (ring == refusals ? REFUSAL_CAPACITY : capacity)) ring.removeFirst();
+                ring.addLast(new Numbered(seq++, e));
+            } catch (RuntimeException e) {
+                bad++;
+            }
+        }
+        if (tail.length > 0 && tail[tail.length - 1] != '\n') {
+            // A crash mid-write left a partial line: end it, so the next entry starts a line of its own.
+            Files.writeString(file, "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        }
+        if (bad > 0) {
+            LOG.log(Level.WARNING, "audit file " + file + ": " + bad + " line(s) unreadable (a crash mid-write or an edit), skipped");
+        }
+        if (size > MAX_KEPT) compact();
+    }
+
+    /** Rewrites an overgrown file with what the rings hold, whole (temporary file, atomic rename). */
+    private void compact() throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        StringBuilder b = new StringBuilder();
+        recent(capacity + REFUSAL_CAPACITY).forEach(e -> b.append(ApiJson.MAPPER.writeValueAsString(e)).append('\n'));
+        Files.writeString(tmp, b, StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     public AuditEntry record(String actor, String remote, String action, Outcome outcome, String detail) {

@@ -2,6 +2,7 @@ package codes.temper.cli;
 
 import codes.temper.api.ApiAuth;
 import codes.temper.api.AuditLog;
+import codes.temper.api.SafeModeRequestFile;
 import codes.temper.api.StatusServer;
 import codes.temper.kube.CgroupDriver;
 import codes.temper.kube.FileWorld;
@@ -12,6 +13,7 @@ import codes.temper.reconcile.AgentStatus;
 import codes.temper.reconcile.CgroupIds;
 import codes.temper.reconcile.PolicyRevision;
 import codes.temper.reconcile.Reconciler;
+import codes.temper.reconcile.SafeModeControl;
 import codes.temper.reconcile.SafeModeFile;
 import codes.temper.reconcile.SafeModeSignals;
 import codes.temper.reconcile.World;
@@ -52,6 +54,8 @@ import java.util.function.Supplier;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = System.getLogger(Agent.class.getName());
+    /** Under --cache-dir: the API's safe-mode request and audit trail, kept across restarts. */
+    static final String API_STATE = "api";
 
     /**
      * Everything {@code temper agent} can be told. Null = not given.
@@ -92,6 +96,8 @@ public final class Agent implements AutoCloseable {
     private final Reconciler reconciler;
     private final SafeModeFile safeModeFile;
     private final NodeStatusWriter statusWriter;
+    /** The API's safe-mode request on the node (under --cache-dir), or null: kept in memory only. */
+    private final SafeModeRequestFile requestFile;
     private final String nodeName;
     private StatusServer server;
 
@@ -137,6 +143,8 @@ public final class Agent implements AutoCloseable {
                 cpuMax, signals, o.pacing(), Clock.systemUTC(), metrics, this::statusChanged);
         polls = new PolicyPolls(source, PollPlan.forNode(nodeName, o.pollInterval()), this::report, Clock.systemUTC());
         safeModeFile = o.safeModeFile() == null ? null : new SafeModeFile(o.safeModeFile(), reconciler);
+        requestFile = o.api() == null || o.cacheDir() == null ? null
+                : new SafeModeRequestFile(o.cacheDir().resolve(API_STATE).resolve("safe-mode-request.json"));
     }
 
     /** Starts everything; safe-mode triggers first, so an agent that starts requested stays on CFS. */
@@ -163,6 +171,8 @@ public final class Agent implements AutoCloseable {
         if (world instanceof FileWorld fw) fw.watch(Duration.ofMillis(250), () -> reconciler.signal("files"));
         polls.start();
         supervisor.watch(Duration.ofMillis(250));
+        // A safe-mode request made through the API before a crash stands until withdrawn.
+        if (requestFile != null) requestFile.restore().ifPresent(why -> reconciler.safeMode(SafeModeSignals.Source.API, true, why));
         reconciler.start();
         if (options.api() != null) {
             try {
@@ -170,9 +180,12 @@ public final class Agent implements AutoCloseable {
                 // The DaemonSet mounts the token Secret as optional: no file = no token = every
                 // mutating request refused (fail closed), and the server says so at start.
                 ApiAuth auth = tokens == null || !Files.exists(tokens) ? ApiAuth.none() : ApiAuth.fromFile(tokens);
-                AuditLog audit = options.api().auditFile() == null ? AuditLog.inMemory() : AuditLog.appendingTo(options.api().auditFile());
-                server = StatusServer.start(this::status,
-                        (on, actor, reason) -> reconciler.safeMode(SafeModeSignals.Source.API, on, actor + (reason == null || reason.isBlank() ? "" : ": " + reason)),
+                Path auditFile = options.api().auditFile() != null ? options.api().auditFile()
+                        : options.cacheDir() != null ? options.cacheDir().resolve(API_STATE).resolve("audit.jsonl") : null;
+                AuditLog audit = auditFile == null ? AuditLog.inMemory() : AuditLog.appendingTo(auditFile);
+                SafeModeControl control = (on, actor, reason) -> reconciler.safeMode(SafeModeSignals.Source.API, on,
+                        actor + (reason == null || reason.isBlank() ? "" : ": " + reason));
+                server = StatusServer.start(this::status, requestFile == null ? control : requestFile.persisting(control),
                         metrics, auth, audit, options.api().bind(), options.api().port());
             } catch (IOException e) {
                 close();

@@ -84,4 +84,16 @@ class AuditLogTest {
         // The change is still there, whatever came after it.
         assertThat(log.recent(1000)).first().satisfies(e -> assertThat(e.detail()).isEqualTo("kept"));
     }
+
+    @Test
+    void aRestartReadsTheTrailBackSkippingALineCutByACrash() throws IOException {
+        Path file = dir.resolve("api/audit.jsonl");
+        AuditLog.appendingTo(file).record("token:abcdef01", "10.0.0.9", "safe-mode.on", Outcome.OK, "before the crash");
+        Files.writeString(file, "{\"time\":\"2026-01-01T00:00:00Z\",\"actor\":\"tok", java.nio.file.StandardOpenOption.APPEND);
+        var again = AuditLog.appendingTo(file);
+        assertThat(again.recent(10)).singleElement().satisfies(e -> assertThat(e.detail()).isEqualTo("before the crash"));
+        again.record("token:abcdef01", "10.0.0.9", "safe-mode.off", Outcome.OK, "after");
+        assertThat(again.recent(10)).extracting(AuditEntry::detail).containsExactly("before the crash", "after");
+        assertThat(AuditLog.appendingTo(file).recent(10)).extracting(AuditEntry::detail).containsExactly("before the crash", "after");
+    }
 }
