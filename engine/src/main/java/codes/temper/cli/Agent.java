@@ -305,6 +305,7 @@ public final class Agent implements AutoCloseable {
     /** SIGTERM's path: stand down first (the node must end on CFS), then stop the rest. */
     @Override
     public void close() {
+        AgentStatus before = reconciler.status();
         if (server != null) server.close();
         if (safeModeFile != null) safeModeFile.close();
         reconciler.close();
@@ -318,5 +319,8 @@ public final class Agent implements AutoCloseable {
             }
         }
         if (statusWriter != null) statusWriter.close();
+        LOG.log(Level.WARNING, "stood down: the scheduler was {0} ({1} driver, mode {2}, {3} pod(s) in {4} tier(s)); "
+                + "the node runs its stock scheduler (CFS)", before.scheduler().phase(), before.scheduler().driver(),
+                before.mode().wire(), before.tiers().stream().mapToInt(AgentStatus.Tier::pods).sum(), before.tiers().size());
     }
 }

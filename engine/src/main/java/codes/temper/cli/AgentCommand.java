@@ -128,9 +128,11 @@ final class AgentCommand implements Callable<Integer> {
                 new Reconciler.Pacing(debounce, maxDelay, resync, Duration.ofSeconds(1)), EjectionBackoff.defaults(),
                 new Agent.Api(bind, port, apiTokens, auditFile), kernelBtf);
         Agent agent = new Agent(o).start();
+        SignalLog.ignoreAndLog("USR1");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             // SIGTERM: the node goes back to CFS before the process ends.
+            System.getLogger(AgentCommand.class.getName()).log(System.Logger.Level.WARNING, "SIGTERM or exit: standing down");
             agent.close();
             if (client != null) client.close();
             stopped.countDown();

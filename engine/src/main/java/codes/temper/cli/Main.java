@@ -16,6 +16,10 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        // Before anything logs: logging must outlive the shutdown hook that stands the scheduler down.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
+        }
         System.exit(run(System.out, System.err, args));
     }
 

@@ -114,4 +114,35 @@ class AgentRestartTest {
         assertThat(post(port, "{\"enabled\": false, \"reason\": \"checked\"}").statusCode()).isEqualTo(200);
         AgentProcessTest.await(port, s -> s.get("mode").asString().equals("attach"), "withdrawn");
     }
+
+    /** Issue 13, item 10: SIGUSR1 is logged and ignored; SIGTERM logs what it stood down. */
+    @Test
+    void sigusr1IsLoggedAndIgnoredAndSigtermSaysWhatItStoodDown() throws Exception {
+        int port = start();
+        AgentProcessTest.await(port, s -> s.get("mode").asString().equals("attach") && s.get("scheduler").get("phase").asString().equals("ATTACHED"), "attached");
+        signal("USR1");
+        awaitLog("SIGUSR1");
+        assertThat(agent.isAlive()).isTrue();
+        assertThat(AgentProcessTest.status(port).get("mode").asString()).isEqualTo("attach");
+
+        signal("TERM");
+        assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(log);
+        assertThat(out).contains("SIGTERM or exit: standing down")
+                .containsPattern("stood down: the scheduler was ATTACHED .*; the node runs its stock scheduler \\(CFS\\)");
+        assertThat(out).doesNotContain("\tat ");
+    }
+
+    void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(agent.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+    }
+
+    void awaitLog(String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.readString(log).contains(text)) {
+            assertThat(System.nanoTime()).as("log line " + text + "; agent alive: " + agent.isAlive() + "; log:\n" + Files.readString(log)).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
 }
