@@ -24,6 +24,12 @@ public final class Snapshots {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    /**
+     * Pods read from one snapshot. A node runs at most a few hundred (the kubelet's default is 110);
+     * a whole cluster's {@code kubectl get pods -A} for {@code plan} may hold more, up to this.
+     */
+    public static final int MAX_PODS = 2_000;
+
     private Snapshots() {
     }
 
@@ -46,9 +52,15 @@ public final class Snapshots {
             } else if ("List".equals(kind) || "PodList".equals(kind)) {
                 if (!top.containsKey("items")) continue;
                 List<org.snakeyaml.engine.v2.nodes.Node> items = r.sequence(top.get("items").getValueNode(), "items");
+                if (items != null && pods.size() + items.size() > MAX_PODS) {
+                    throw new InvalidInputException(List.of(new Problem(name, 1, 1, "items", (pods.size() + items.size())
+                            + " pods; a snapshot holds at most " + MAX_PODS + " (a node runs a few hundred: take this node's only, "
+                            + "kubectl get pods -A --field-selector spec.nodeName=NODE)")));
+                }
                 for (int i = 0; items != null && i < items.size(); i++) {
                     Pod p = bind(r, items.get(i), "items[" + i + "]", Pod.class);
                     if (p != null) pods.add(p);
+                    items.set(i, null); // the item's YAML tree can go once it is a Pod: the peak is one copy, not two
                 }
             } else if (kind != null) {
                 r.problem(top.get("kind").getValueNode(), "kind", "expected List, PodList or Pod, got \"" + kind + "\"");
