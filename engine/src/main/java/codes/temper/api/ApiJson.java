@@ -4,7 +4,9 @@ import codes.temper.rules.Mode;
 import io.javalin.json.JavalinJackson3;
 import java.util.Map;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.cfg.DateTimeFeature;
@@ -27,7 +29,22 @@ final class ApiJson {
      * take a node's scheduler down is refused rather than guessed. A {@link Mode} is written as
      * its wire name ({@code attach}, {@code safe-mode}, ...), as DESIGN.md spells it.
      */
-    static final JsonMapper MAPPER = JsonMapper.builder()
+    static final int MAX_BODY_DEPTH = 16;
+
+    /**
+     * The parser's own bounds (Jackson's StreamReadConstraints), far below its defaults: a body is
+     * two fields at depth one, so anything deeper, longer or bigger is refused while it is read,
+     * before any tree is built. The request size bound (StatusServer) caps the bytes first.
+     */
+    private static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_BODY_DEPTH)
+            .maxStringLength(16 * 1024)
+            .maxNameLength(256)
+            .maxNumberLength(64)
+            .maxTokenCount(10_000)
+            .build();
+
+    static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(READ_LIMITS).build())
             .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

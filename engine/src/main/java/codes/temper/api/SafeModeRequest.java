@@ -2,6 +2,7 @@ package codes.temper.api;
 
 import java.util.Set;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,10 +23,15 @@ record SafeModeRequest(boolean enabled, String reason) {
         JsonNode root;
         try {
             root = ApiJson.MAPPER.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw ApiError.badRequest("request body is nested deeper than " + ApiJson.MAX_BODY_DEPTH
+                    + " levels or has a value too long; " + SHAPE);
         } catch (JacksonException e) {
-            // Jackson's message quotes the input and names Java types: not for clients.
-            throw ApiError.badRequest("request body is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "); " + SHAPE);
+            // Jackson's message quotes the input and names Java types: not for clients. Its
+            // location can be absent (a limit hit before a token): then none is given.
+            var at = e.getLocation();
+            throw ApiError.badRequest("request body is not valid JSON"
+                    + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + "; " + SHAPE);
         }
         if (root == null || !root.isObject()) {
             throw ApiError.badRequest("request body must be a JSON object; " + SHAPE);

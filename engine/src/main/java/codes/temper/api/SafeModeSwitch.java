@@ -2,6 +2,7 @@ package codes.temper.api;
 
 import codes.temper.api.AuditEntry.Outcome;
 import codes.temper.reconcile.SafeModeControl;
+import io.javalin.http.HttpResponseException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.function.Supplier;
@@ -30,9 +31,17 @@ final class SafeModeSwitch {
         } catch (ApiError e) {
             audit.record(actor, remote, "safe-mode", Outcome.INVALID, e.getMessage());
             throw e;
-        } catch (RuntimeException e) {
-            audit.record(actor, remote, "safe-mode", Outcome.INVALID, "request body unreadable (" + e.getMessage() + ")");
+        } catch (HttpResponseException e) {
+            // Javalin's own refusal of the body (413 over the size limit): its message is plain.
+            audit.record(actor, remote, "safe-mode", Outcome.INVALID, "request body refused: " + e.getMessage());
             throw e;
+        } catch (Exception e) {
+            // Jetty throws (unchecked, through Kotlin) when the client stops sending before the
+            // declared length or is slower than the body timeout. Nothing was read, nothing changes.
+            LOG.log(Level.INFO, "safe-mode request by {0} from {1}: body incomplete ({2})", actor, remote, e.getClass().getSimpleName());
+            String why = "request body incomplete: the client stopped sending or was too slow; nothing was changed";
+            audit.record(actor, remote, "safe-mode", Outcome.INVALID, why);
+            throw ApiError.badRequest(why);
         }
         try {
             control.requestSafeMode(req.enabled(), actor, req.reason());

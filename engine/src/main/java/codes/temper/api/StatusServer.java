@@ -10,7 +10,9 @@ import io.javalin.http.HttpResponseException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -28,6 +30,7 @@ public final class StatusServer implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(StatusServer.class.getName());
     private static final long MAX_REQUEST_BYTES = 16 * 1024;
+    static final Duration BODY_TIMEOUT = Duration.ofSeconds(5);
     /**
      * What {@link PrometheusMeterRegistry#scrape()} writes. The Prometheus client's own constant
      * is in a runtime-scoped artifact, so it is not compiled against.
@@ -87,8 +90,16 @@ public final class StatusServer implements AutoCloseable {
         config.jetty.host = host;
         config.jetty.port = port;
         // A node agent's API serves probes, a scrape and an occasional person: a few threads do.
-        config.jetty.threadPool = new QueuedThreadPool(16, 2, 60_000);
-        config.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+        // Requests run on virtual threads: a request blocked reading a slow body holds no pool
+        // thread, so bodies that never finish cannot starve /healthz (the liveness probe).
+        QueuedThreadPool pool = new QueuedThreadPool(16, 2, 60_000);
+        pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        config.jetty.threadPool = pool;
+        config.jetty.modifyHttpConfiguration(http -> {
+            http.setSendServerVersion(false);
+            // A body is at most 16 KiB: one that stalls this long is cut off (and audited).
+            http.setIdleTimeout(BODY_TIMEOUT.toMillis());
+        });
         config.http.maxRequestSize = MAX_REQUEST_BYTES;
         config.http.prefer405over404 = true;
         config.startup.showJavalinBanner = false;

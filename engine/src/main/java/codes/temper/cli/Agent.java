@@ -2,6 +2,7 @@ package codes.temper.cli;
 
 import codes.temper.api.ApiAuth;
 import codes.temper.api.AuditLog;
+import codes.temper.api.SafeModeRequestFile;
 import codes.temper.api.StatusServer;
 import codes.temper.kube.CgroupDriver;
 import codes.temper.kube.FileWorld;
@@ -12,6 +13,7 @@ import codes.temper.reconcile.AgentStatus;
 import codes.temper.reconcile.CgroupIds;
 import codes.temper.reconcile.PolicyRevision;
 import codes.temper.reconcile.Reconciler;
+import codes.temper.reconcile.SafeModeControl;
 import codes.temper.reconcile.SafeModeFile;
 import codes.temper.reconcile.SafeModeSignals;
 import codes.temper.reconcile.World;
@@ -27,6 +29,7 @@ import codes.temper.source.PolicyPolls;
 import codes.temper.source.PolicySource;
 import codes.temper.source.PolicySources;
 import codes.temper.source.PollPlan;
+import codes.temper.text.Redaction;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -51,6 +54,8 @@ import java.util.function.Supplier;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = System.getLogger(Agent.class.getName());
+    /** Under --cache-dir: the API's safe-mode request and audit trail, kept across restarts. */
+    static final String API_STATE = "api";
 
     /**
      * Everything {@code temper agent} can be told. Null = not given.
@@ -91,6 +96,8 @@ public final class Agent implements AutoCloseable {
     private final Reconciler reconciler;
     private final SafeModeFile safeModeFile;
     private final NodeStatusWriter statusWriter;
+    /** The API's safe-mode request on the node (under --cache-dir), or null: kept in memory only. */
+    private final SafeModeRequestFile requestFile;
     private final String nodeName;
     private StatusServer server;
 
@@ -113,10 +120,10 @@ public final class Agent implements AutoCloseable {
         // The world adapters own the cgroup driver: they hand the loop pods with their cgroups.
         CgroupDriver driver = o.cgroupDriver() != null ? o.cgroupDriver() : detectCgroupDriver(o.cgroupRoot());
         if (o.fileMode()) {
-            FileWorld files = new FileWorld(o.podsFile(), o.nodeFile(), driver);
+            FileWorld files = new FileWorld(o.podsFile(), o.nodeFile(), driver, o.nodeName());
             files.refresh();
             nodeName = o.nodeName() != null ? o.nodeName()
-                    : files.node().map(n -> n.getMetadata().getName()).orElseThrow(() -> new IOException(o.nodeFile() + ": no node"));
+                    : files.node().map(n -> n.getMetadata().getName()).orElseThrow(() -> new IOException(files.problem().orElse(o.nodeFile() + ": no node")));
             world = files;
             statusWriter = null;
         } else {
@@ -136,6 +143,8 @@ public final class Agent implements AutoCloseable {
                 cpuMax, signals, o.pacing(), Clock.systemUTC(), metrics, this::statusChanged);
         polls = new PolicyPolls(source, PollPlan.forNode(nodeName, o.pollInterval()), this::report, Clock.systemUTC());
         safeModeFile = o.safeModeFile() == null ? null : new SafeModeFile(o.safeModeFile(), reconciler);
+        requestFile = o.api() == null || o.cacheDir() == null ? null
+                : new SafeModeRequestFile(o.cacheDir().resolve(API_STATE).resolve("safe-mode-request.json"));
     }
 
     /** Starts everything; safe-mode triggers first, so an agent that starts requested stays on CFS. */
@@ -162,6 +171,8 @@ public final class Agent implements AutoCloseable {
         if (world instanceof FileWorld fw) fw.watch(Duration.ofMillis(250), () -> reconciler.signal("files"));
         polls.start();
         supervisor.watch(Duration.ofMillis(250));
+        // A safe-mode request made through the API before a crash stands until withdrawn.
+        if (requestFile != null) requestFile.restore().ifPresent(why -> reconciler.safeMode(SafeModeSignals.Source.API, true, why));
         reconciler.start();
         if (options.api() != null) {
             try {
@@ -169,16 +180,20 @@ public final class Agent implements AutoCloseable {
                 // The DaemonSet mounts the token Secret as optional: no file = no token = every
                 // mutating request refused (fail closed), and the server says so at start.
                 ApiAuth auth = tokens == null || !Files.exists(tokens) ? ApiAuth.none() : ApiAuth.fromFile(tokens);
-                AuditLog audit = options.api().auditFile() == null ? AuditLog.inMemory() : AuditLog.appendingTo(options.api().auditFile());
-                server = StatusServer.start(this::status,
-                        (on, actor, reason) -> reconciler.safeMode(SafeModeSignals.Source.API, on, actor + (reason == null || reason.isBlank() ? "" : ": " + reason)),
+                Path auditFile = options.api().auditFile() != null ? options.api().auditFile()
+                        : options.cacheDir() != null ? options.cacheDir().resolve(API_STATE).resolve("audit.jsonl") : null;
+                AuditLog audit = auditFile == null ? AuditLog.inMemory() : AuditLog.appendingTo(auditFile);
+                SafeModeControl control = (on, actor, reason) -> reconciler.safeMode(SafeModeSignals.Source.API, on,
+                        actor + (reason == null || reason.isBlank() ? "" : ": " + reason));
+                server = StatusServer.start(this::status, requestFile == null ? control : requestFile.persisting(control),
                         metrics, auth, audit, options.api().bind(), options.api().port());
             } catch (IOException e) {
                 close();
                 throw new java.io.UncheckedIOException(e);
             }
         }
-        LOG.log(Level.INFO, "temper agent started for node {0} (driver {1}, policies {2})", nodeName, supervisor.driver().kind(), options.policies());
+        LOG.log(Level.INFO, "temper agent started for node {0} (driver {1}, policies {2})", nodeName, supervisor.driver().kind(),
+                Redaction.text(options.policies()));
         return this;
     }
 
@@ -191,7 +206,8 @@ public final class Agent implements AutoCloseable {
         var cur = s.current();
         return new AgentStatus.PolicySourceState(cur == null ? null : cur.revision(), cur == null ? null : cur.fetchedAt(),
                 cur == null ? null : cur.age(now).toMillis() / 1000.0, cur != null && cur.fromDisk(), s.lastSuccessfulPoll(),
-                s.consecutiveFailures(), s.lastFailure(), s.lastRejection() == null ? null : s.lastRejection().reason(), nextPollAt);
+                s.consecutiveFailures(), Redaction.text(s.lastFailure()),
+                s.lastRejection() == null ? null : Redaction.text(s.lastRejection().reason()), nextPollAt);
     }
 
     /** When this agent polls its policy source: jittered, and seeded by its node's name. */
@@ -247,7 +263,9 @@ public final class Agent implements AutoCloseable {
         return nodeName == null ? "probe" : nodeName;
     }
 
-    private void report(PolicySource.PollResult r) {
+    private void report(PolicySource.PollResult raw) {
+        // The boundary to the log, the metrics and the node's Events: nothing secret passes it.
+        var r = new PolicySource.PollResult(raw.outcome(), raw.revision(), Redaction.text(raw.message()));
         switch (r.outcome()) {
             case APPLIED -> {
                 LOG.log(Level.INFO, "policy {0} applied", r.revision());
@@ -287,6 +305,7 @@ public final class Agent implements AutoCloseable {
     /** SIGTERM's path: stand down first (the node must end on CFS), then stop the rest. */
     @Override
     public void close() {
+        AgentStatus before = reconciler.status();
         if (server != null) server.close();
         if (safeModeFile != null) safeModeFile.close();
         reconciler.close();
@@ -300,5 +319,8 @@ public final class Agent implements AutoCloseable {
             }
         }
         if (statusWriter != null) statusWriter.close();
+        LOG.log(Level.WARNING, "stood down: the scheduler was {0} ({1} driver, mode {2}, {3} pod(s) in {4} tier(s)); "
+                + "the node runs its stock scheduler (CFS)", before.scheduler().phase(), before.scheduler().driver(),
+                before.mode().wire(), before.tiers().stream().mapToInt(AgentStatus.Tier::pods).sum(), before.tiers().size());
     }
 }

@@ -41,7 +41,7 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--safe-mode-file", paramLabel = "PATH", description = "Safe mode while this file exists (works without the API server).")
     Path safeModeFile;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Git cache and last-known-good revision.")
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "State kept on the node across restarts: Git cache, last-known-good revision, and (in api/) the safe-mode request made through the API and the audit trail.")
     Path cacheDir;
 
     @Option(names = "--git-credentials", paramLabel = "FILE|DIR", description = "Credentials file or mounted Secret for the policy remote.")
@@ -110,7 +110,7 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--api-tokens", paramLabel = "FILE", description = "Bearer tokens (one per line) for POST /safe-mode and GET /audit; without, both refuse.")
     Path apiTokens;
 
-    @Option(names = "--audit-file", paramLabel = "FILE", description = "Also append audit entries (JSON lines) to this file.")
+    @Option(names = "--audit-file", paramLabel = "FILE", description = "Append audit entries (JSON lines) to this file (default: <cache-dir>/api/audit.jsonl).")
     Path auditFile;
 
     @Override
@@ -128,9 +128,11 @@ final class AgentCommand implements Callable<Integer> {
                 new Reconciler.Pacing(debounce, maxDelay, resync, Duration.ofSeconds(1)), EjectionBackoff.defaults(),
                 new Agent.Api(bind, port, apiTokens, auditFile), kernelBtf);
         Agent agent = new Agent(o).start();
+        SignalLog.ignoreAndLog("USR1");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             // SIGTERM: the node goes back to CFS before the process ends.
+            System.getLogger(AgentCommand.class.getName()).log(System.Logger.Level.WARNING, "SIGTERM or exit: standing down");
             agent.close();
             if (client != null) client.close();
             stopped.countDown();

@@ -1,5 +1,8 @@
 package codes.temper.cli;
 
+import codes.temper.text.Printable;
+import codes.temper.text.Redaction;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -13,6 +16,10 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        // Before anything logs: logging must outlive the shutdown hook that stands the scheduler down.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
+        }
         System.exit(run(System.out, System.err, args));
     }
 
@@ -23,7 +30,7 @@ public final class Main {
         cli.setErr(new PrintWriter(err, true));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("temper: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            cmd.getErr().println("temper: " + Printable.escape(Redaction.text(e.getMessage() == null ? e.toString() : e.getMessage())));
             if (System.getenv("TEMPER_DEBUG") != null) e.printStackTrace(cmd.getErr());
             return 1;
         });

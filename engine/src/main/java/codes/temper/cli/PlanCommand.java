@@ -1,5 +1,8 @@
 package codes.temper.cli;
 
+import codes.temper.text.Printable;
+import codes.temper.text.Redaction;
+
 import codes.temper.kube.CgroupDriver;
 import codes.temper.rules.Decision;
 import codes.temper.rules.RuleEngine;
@@ -64,7 +67,7 @@ final class PlanCommand implements Callable<Integer> {
         } catch (InvalidInputException e) {
             return Problems.print(spec.commandLine().getErr(), e);
         } catch (GitSourceException | IOException e) {
-            spec.commandLine().getErr().println("temper: " + e.getMessage());
+            spec.commandLine().getErr().println("temper: " + Printable.escape(Redaction.text(e.getMessage())));
             return 1;
         }
         Decision d = RuleEngine.get().evaluate(in.policy(), in.node(), in.pods());

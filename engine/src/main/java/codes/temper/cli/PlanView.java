@@ -1,5 +1,7 @@
 package codes.temper.cli;
 
+import codes.temper.text.Printable;
+
 import codes.temper.reconcile.CpuWeight;
 import codes.temper.rules.Assignment;
 import codes.temper.rules.Decision;
@@ -50,28 +52,33 @@ record PlanView(String node, String policyRevision, DecisionView decision, List<
                 p.cpuRequestMillis(), CpuWeight.ofRequestMillis(p.cpuRequestMillis()));
     }
 
+    private static void line(PrintWriter out, String text) {
+        out.println(Printable.escape(text));
+    }
+
     String json() {
         return JSON.writeValueAsString(this);
     }
 
+    /** The plan for a terminal: every line is escaped, as pod names and reasons come from files anyone may write. */
     void table(PrintWriter out) {
-        out.printf("node %s   mode %s   policy %s%n", node, decision.mode(), policyRevision);
-        decision.reasons().forEach(r -> out.println("  reason: " + r));
-        warnings.forEach(w -> out.println("  warning: " + w));
-        notes.forEach(n -> out.println("  note: " + n));
+        line(out, String.format("node %s   mode %s   policy %s", node, decision.mode(), policyRevision));
+        decision.reasons().forEach(r -> line(out, "  reason: " + r));
+        warnings.forEach(w -> line(out, "  warning: " + w));
+        notes.forEach(n -> line(out, "  note: " + n));
         out.println();
-        out.printf("%-4s %-14s %9s  %-15s %5s %8s %8s%n", "RANK", "TIER", "CPUS", "CEILING", "PODS", "SLICEMS", "PREEMPT");
+        line(out, String.format("%-4s %-14s %9s  %-15s %5s %8s %8s", "RANK", "TIER", "CPUS", "CEILING", "PODS", "SLICEMS", "PREEMPT"));
         for (TierView t : tiers) {
-            out.printf(Locale.ROOT, "%-4d %-14s %9.3f  %-15s %5d %8d %8s%n", t.rank(), t.name(),
+            line(out, String.format(Locale.ROOT, "%-4d %-14s %9.3f  %-15s %5d %8d %8s", t.rank(), t.name(),
                     t.ceiling() == null ? 0.0 : t.ceiling().cpus(), t.ceiling() == null ? "?" : t.ceiling().source(),
-                    t.pods(), t.sliceMs(), t.preempt() ? "yes" : "no");
+                    t.pods(), t.sliceMs(), t.preempt() ? "yes" : "no"));
         }
         out.println();
         int w = Math.max(20, assignments.stream().mapToInt(a -> a.namespace().length() + a.name().length() + 1).max().orElse(0));
-        out.printf("%-" + w + "s %-10s %11s  %-10s  %-28s  %s%n", "POD", "QOS", "PRIORITY", "TIER", "RULE", "CGROUP");
+        line(out, String.format("%-" + w + "s %-10s %11s  %-10s  %-28s  %s", "POD", "QOS", "PRIORITY", "TIER", "RULE", "CGROUP"));
         for (AssignmentView a : assignments) {
-            out.printf("%-" + w + "s %-10s %11d  %-10s  %-28s  %s%n", a.namespace() + "/" + a.name(), a.qosClass(),
-                    a.priority(), a.tier(), a.rule(), a.cgroup());
+            line(out, String.format("%-" + w + "s %-10s %11d  %-10s  %-28s  %s", a.namespace() + "/" + a.name(), a.qosClass(),
+                    a.priority(), a.tier(), a.rule(), a.cgroup()));
         }
         out.flush();
     }

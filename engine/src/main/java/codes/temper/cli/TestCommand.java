@@ -1,5 +1,7 @@
 package codes.temper.cli;
 
+import codes.temper.text.Printable;
+
 import codes.temper.policy.PolicyDirectory;
 import codes.temper.policy.PolicyParser;
 import codes.temper.policy.PolicySet;
@@ -58,11 +60,11 @@ final class TestCommand implements Callable<Integer> {
                 List<String> diff = diff(c.expect(), d);
                 if (diff.isEmpty()) {
                     passed++;
-                    out.println("PASS " + suite.name() + ": " + c.name());
+                    out.println(Printable.escape("PASS " + suite.name() + ": " + c.name()));
                 } else {
                     failed++;
-                    out.println("FAIL " + suite.name() + ": " + c.name() + "  (" + suite.file() + ":" + c.line() + ")");
-                    diff.forEach(line -> out.println("     " + line));
+                    out.println(Printable.escape("FAIL " + suite.name() + ": " + c.name() + "  (" + suite.file() + ":" + c.line() + ")"));
+                    diff.forEach(line -> out.println("     " + Printable.escape(line)));
                 }
             }
         }

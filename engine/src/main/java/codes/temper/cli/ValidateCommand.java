@@ -1,5 +1,7 @@
 package codes.temper.cli;
 
+import codes.temper.text.Printable;
+
 import codes.temper.policy.PolicyDirectory;
 import codes.temper.policy.PolicyParser;
 import codes.temper.policy.PolicySet;
@@ -29,9 +31,9 @@ final class ValidateCommand implements Callable<Integer> {
             return Problems.print(spec.commandLine().getErr(), e);
         }
         var out = spec.commandLine().getOut();
-        out.printf("ok: %d file(s); TierPolicy %s with tiers %s; %d exclusion(s); sha256:%s%n", p.files().size(),
-                p.tierPolicy().name(), p.tierPolicy().tiers().stream().map(Tier::name).toList(), p.exclusions().size(), p.digest());
-        p.notes().forEach(n -> out.println("note: " + n));
+        out.println(Printable.escape(String.format("ok: %d file(s); TierPolicy %s with tiers %s; %d exclusion(s); sha256:%s", p.files().size(),
+                p.tierPolicy().name(), p.tierPolicy().tiers().stream().map(Tier::name).toList(), p.exclusions().size(), p.digest())));
+        p.notes().forEach(n -> out.println(Printable.escape("note: " + n)));
         out.flush();
         return 0;
     }

@@ -4,6 +4,7 @@ import codes.temper.concurrent.Daemons;
 import codes.temper.reconcile.World;
 import codes.temper.reconcile.WorldView;
 import codes.temper.yaml.InvalidInputException;
+import codes.temper.yaml.Problem;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
@@ -43,6 +44,8 @@ public final class FileWorld implements World, AutoCloseable {
 
     private final Path podsFile, nodeFile;
     private final CgroupDriver cgroupDriver;
+    /** The node this agent serves: --node, else the first good node file's; a file for another is refused. */
+    private volatile String expectedNode;
     private volatile Node node;
     private volatile List<Pod> pods = List.of();
     private volatile String problem;
@@ -51,9 +54,15 @@ public final class FileWorld implements World, AutoCloseable {
     private ScheduledExecutorService watcher;
 
     public FileWorld(Path podsFile, Path nodeFile, CgroupDriver cgroupDriver) {
+        this(podsFile, nodeFile, cgroupDriver, null);
+    }
+
+    /** @param expectedNode the agent's node ({@code --node}); null = the first good node file names it */
+    public FileWorld(Path podsFile, Path nodeFile, CgroupDriver cgroupDriver, String expectedNode) {
         this.podsFile = podsFile;
         this.nodeFile = nodeFile;
         this.cgroupDriver = cgroupDriver;
+        this.expectedNode = expectedNode;
     }
 
     /** Reads both files if they changed; true when the view or its problem changed. */
@@ -62,7 +71,14 @@ public final class FileWorld implements World, AutoCloseable {
         if (synced && Objects.equals(ps, podsStamp) && Objects.equals(ns, nodeStamp)) return false;
         try {
             Node n = Snapshots.readNode(nodeFile);
+            String name = n.getMetadata().getName();
+            if (expectedNode != null && !expectedNode.equals(name)) {
+                // Another node's file would have this node run that node's decision.
+                throw new InvalidInputException(List.of(new Problem(nodeFile.toString(), 1, 1, "metadata.name",
+                        "the node file is for node \"" + name + "\", not this agent's node \"" + expectedNode + "\"")));
+            }
             List<Pod> p = Snapshots.readPods(podsFile);
+            expectedNode = name;
             node = n;
             pods = List.copyOf(p);
             podsStamp = ps;

@@ -1,5 +1,6 @@
 package codes.temper.kube;
 
+import codes.temper.yaml.InputFiles;
 import codes.temper.yaml.InvalidInputException;
 import codes.temper.yaml.Limits;
 import codes.temper.yaml.NodeReader;
@@ -7,8 +8,6 @@ import codes.temper.yaml.Problem;
 import codes.temper.yaml.YamlLoader;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +24,12 @@ public final class Snapshots {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    /**
+     * Pods read from one snapshot. A node runs at most a few hundred (the kubelet's default is 110);
+     * a whole cluster's {@code kubectl get pods -A} for {@code plan} may hold more, up to this.
+     */
+    public static final int MAX_PODS = 2_000;
+
     private Snapshots() {
     }
 
@@ -37,7 +42,7 @@ public final class Snapshots {
         List<Problem> problems = new ArrayList<>();
         NodeReader r = new NodeReader(name, problems, Limits.SNAPSHOT);
         List<Pod> pods = new ArrayList<>();
-        for (org.snakeyaml.engine.v2.nodes.Node doc : new YamlLoader(Limits.SNAPSHOT).load(name, content)) {
+        for (org.snakeyaml.engine.v2.nodes.Node doc : documents(name, content)) {
             var top = r.mapping(doc, "", null);
             if (top == null) continue;
             String kind = top.containsKey("kind") ? r.string(top.get("kind").getValueNode(), "kind") : null;
@@ -47,9 +52,15 @@ public final class Snapshots {
             } else if ("List".equals(kind) || "PodList".equals(kind)) {
                 if (!top.containsKey("items")) continue;
                 List<org.snakeyaml.engine.v2.nodes.Node> items = r.sequence(top.get("items").getValueNode(), "items");
+                if (items != null && pods.size() + items.size() > MAX_PODS) {
+                    throw new InvalidInputException(List.of(new Problem(name, 1, 1, "items", (pods.size() + items.size())
+                            + " pods; a snapshot holds at most " + MAX_PODS + " (a node runs a few hundred: take this node's only, "
+                            + "kubectl get pods -A --field-selector spec.nodeName=NODE)")));
+                }
                 for (int i = 0; items != null && i < items.size(); i++) {
                     Pod p = bind(r, items.get(i), "items[" + i + "]", Pod.class);
                     if (p != null) pods.add(p);
+                    items.set(i, null); // the item's YAML tree can go once it is a Pod: the peak is one copy, not two
                 }
             } else if (kind != null) {
                 r.problem(top.get("kind").getValueNode(), "kind", "expected List, PodList or Pod, got \"" + kind + "\"");
@@ -74,7 +85,7 @@ public final class Snapshots {
     public static Node readNode(String name, byte[] content) throws InvalidInputException {
         List<Problem> problems = new ArrayList<>();
         NodeReader r = new NodeReader(name, problems, Limits.SNAPSHOT);
-        List<org.snakeyaml.engine.v2.nodes.Node> docs = new YamlLoader(Limits.SNAPSHOT).load(name, content);
+        List<org.snakeyaml.engine.v2.nodes.Node> docs = documents(name, content);
         Node node = null;
         if (docs.size() != 1) {
             problems.add(new Problem(name, 1, 1, "", "expected exactly one Node document, found " + docs.size()));
@@ -94,6 +105,25 @@ public final class Snapshots {
         return node;
     }
 
+    /**
+     * The documents of a snapshot, at least one. An empty file is what a shell redirect ({@code
+     * kubectl get pods -o yaml > pods.yaml}) leaves while kubectl still runs, or when it failed:
+     * taking it as "no pods" would unmap every pod. "No pods" is said with {@code items: []}.
+     */
+    private static List<org.snakeyaml.engine.v2.nodes.Node> documents(String name, byte[] content) throws InvalidInputException {
+        if (content.length == 0) {
+            throw refuse(name, "the file is empty (0 bytes); an empty list of pods is written \"items: []\" "
+                    + "(was the file truncated by a redirect while kubectl ran? write to a temporary file and rename it)");
+        }
+        List<org.snakeyaml.engine.v2.nodes.Node> docs = new YamlLoader(Limits.SNAPSHOT).load(name, content);
+        if (docs.isEmpty()) throw refuse(name, "no YAML document in the file (only blanks or comments)");
+        return docs;
+    }
+
+    private static InvalidInputException refuse(String name, String message) {
+        return new InvalidInputException(List.of(new Problem(name, 1, 1, "", message)));
+    }
+
     private static <T> T bind(NodeReader r, org.snakeyaml.engine.v2.nodes.Node n, String path, Class<T> type) {
         Object value = r.toJava(n, path);
         if (!(value instanceof Map)) {
@@ -110,15 +140,6 @@ public final class Snapshots {
     }
 
     private static byte[] read(Path file) throws InvalidInputException {
-        try {
-            if (Files.size(file) > Limits.SNAPSHOT.maxBytes()) {
-                throw new InvalidInputException(List.of(new Problem(file.toString(), 1, 1, "", "file larger than " + Limits.SNAPSHOT.maxBytes() + " bytes")));
-            }
-            return Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new InvalidInputException(List.of(new Problem(file.toString(), 1, 1, "", "no such file")));
-        } catch (IOException e) {
-            throw new InvalidInputException(List.of(new Problem(file.toString(), 1, 1, "", "cannot read: " + e.getMessage())));
-        }
+        return InputFiles.read(file, file.toString(), Limits.SNAPSHOT.maxBytes());
     }
 }

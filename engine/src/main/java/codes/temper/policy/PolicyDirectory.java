@@ -1,5 +1,6 @@
 package codes.temper.policy;
 
+import codes.temper.yaml.InputFiles;
 import codes.temper.yaml.InvalidInputException;
 import codes.temper.yaml.Limits;
 import codes.temper.yaml.Problem;
@@ -24,8 +25,10 @@ public final class PolicyDirectory {
         if (!Files.isDirectory(dir)) {
             throw new InvalidInputException(List.of(new Problem(dir.toString(), 1, 1, "", "not a directory")));
         }
+        Path root;
         List<Path> paths;
         try (Stream<Path> s = Files.list(dir)) {
+            root = dir.toRealPath();
             paths = s.filter(p -> Files.isRegularFile(p) && isYaml(p.getFileName().toString())).sorted().toList();
         } catch (IOException e) {
             throw new InvalidInputException(List.of(new Problem(dir.toString(), 1, 1, "", "cannot list: " + e.getMessage())));
@@ -38,13 +41,18 @@ public final class PolicyDirectory {
         for (Path p : paths) {
             String name = dir.resolve(p.getFileName()).toString();
             try {
-                if (Files.size(p) > Limits.POLICY.maxBytes()) {
-                    problems.add(new Problem(name, 1, 1, "", "file is " + Files.size(p) + " bytes; the limit is " + Limits.POLICY.maxBytes()));
+                // A ConfigMap mount links each key into ..data inside the directory; a link that
+                // leaves it would let whoever can write the directory have the agent read, and
+                // quote in its errors, any file it can (/etc/shadow). Checked before reading.
+                if (!p.toRealPath().startsWith(root)) {
+                    problems.add(new Problem(name, 1, 1, "", "a symbolic link to a file outside the policy directory; refused"));
                     continue;
                 }
-                files.add(new PolicyFile(name, Files.readAllBytes(p)));
+                files.add(new PolicyFile(name, InputFiles.read(p, name, Limits.POLICY.maxBytes())));
             } catch (IOException e) {
                 problems.add(new Problem(name, 1, 1, "", "cannot read: " + e.getMessage()));
+            } catch (InvalidInputException e) {
+                problems.addAll(e.problems());
             }
         }
         if (!problems.isEmpty()) throw new InvalidInputException(problems);

@@ -1,5 +1,6 @@
 package codes.temper.reconcile;
 
+import codes.temper.text.Printable;
 import codes.temper.concurrent.Coalescing;
 import codes.temper.concurrent.CoalescingLoop;
 import codes.temper.concurrent.Daemons;
@@ -142,7 +143,8 @@ public final class Reconciler implements AutoCloseable {
         if (on) supervisor.standDown();
         if (changed) {
             metrics.counter("temper_safe_mode_transitions_total", "to", on ? "on" : "off").increment();
-            LOG.log(on ? Level.WARNING : Level.INFO, "safe mode {0} ({1}: {2})", on ? "ON" : "withdrawn", source, why);
+            LOG.log(on ? Level.WARNING : Level.INFO, "safe mode {0} ({1}: {2})", on ? "ON" : "withdrawn", source,
+                    Printable.escape(why)); // the API's reason and the annotation's value are the caller's text
             if (on) publish(report.safeMode(status, signals.reasons()));
             else supervisor.reset(); // an operator's release is also a fresh start for the backoff
             // Skips the debounce: an operator's change is applied (and reported) at once.

@@ -1,21 +1,23 @@
 package codes.temper.source;
 
+import codes.temper.text.Redaction;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
  * The policy remote or the local cache could not deliver a revision (unreachable, refused, ref
  * missing, cache unusable). The current revision stays in force; the message is for operators and
- * carries no credentials (they never reach JGit's messages: they are not in URLs).
+ * carries no credentials: a token put in the URL's user part or query is redacted from it, as JGit
+ * repeats the URL in its own messages.
  */
 public final class GitSourceException extends Exception {
 
     public GitSourceException(String message) {
-        super(message);
+        super(Redaction.text(message));
     }
 
     public GitSourceException(String message, Throwable cause) {
-        super(message + ": " + describe(cause), cause);
+        super(Redaction.text(message + ": " + describe(cause)), cause);
     }
 
     /** The distinct messages of a cause chain, outermost first: JGit nests the useful part. */
@@ -33,6 +35,6 @@ public final class GitSourceException extends Exception {
             if (!sb.isEmpty()) sb.append(": ");
             sb.append(p);
         }
-        return sb.toString();
+        return Redaction.text(sb.toString());
     }
 }

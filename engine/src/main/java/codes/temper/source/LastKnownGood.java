@@ -40,7 +40,7 @@ public final class LastKnownGood {
 
     public LastKnownGood(Path file, PolicyLocation location) {
         this.file = file;
-        this.location = location.toString();
+        this.location = location.identity();
     }
 
     public Path file() {

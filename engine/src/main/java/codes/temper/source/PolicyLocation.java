@@ -3,6 +3,7 @@ package codes.temper.source;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import codes.temper.text.Redaction;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -90,6 +91,11 @@ public record PolicyLocation(String url, String ref, String path) {
 
     @Override
     public String toString() {
+        return Redaction.text(identity());
+    }
+
+    /** The location as given, credentials and all: what ties a last-known-good file to its remote. Never printed. */
+    String identity() {
         return url + "#" + ref + (path.isEmpty() ? "" : ":" + path);
     }
 

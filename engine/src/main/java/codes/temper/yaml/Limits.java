@@ -16,9 +16,12 @@ public record Limits(int maxBytes, int maxDocuments, int maxDepth, int maxAliase
     public static final Limits POLICY = new Limits(1 << 20, 64, 32, 32, 100_000);
 
     /**
-     * kubectl snapshots: a full node's pods as YAML run to a few MB; 10,000 pods to ~100 MB.
+     * kubectl snapshots: a node's pods as YAML run to a few MB (~10 KB a pod); a cluster's
+     * {@code get pods -A} is bounded by pod count (Snapshots.MAX_PODS) and by these 16 MiB. The
+     * composed YAML tree costs ~30 times the file: 2,000 pods (8 MB) fit in a 256 MB heap, 5,000
+     * (20 MB) did not fit in 512 MB, and 100,000 at the old 512 MiB bound took 3.9 GB RSS.
      * kubectl (and JSON) never write aliases, and a 1 KB alias bomb would otherwise be read up to
      * the node bound, gigabytes of heap: no aliases at all.
      */
-    public static final Limits SNAPSHOT = new Limits(512 << 20, 4, 64, 0, 50_000_000);
+    public static final Limits SNAPSHOT = new Limits(16 << 20, 4, 64, 0, 2_000_000);
 }

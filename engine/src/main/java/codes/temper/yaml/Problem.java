@@ -1,5 +1,7 @@
 package codes.temper.yaml;
 
+import codes.temper.text.Printable;
+
 /**
  * One thing wrong with an input file, located precisely enough for an editor to jump to it.
  * Rendered as {@code file:line:column: field: message}, the format every Temper command prints.
@@ -14,6 +16,9 @@ public record Problem(String file, int line, int column, String field, String me
 
     @Override
     public String toString() {
-        return file + ":" + line + ":" + column + ": " + (field.isEmpty() ? "" : field + ": ") + message;
+        // One line whatever the input held: the message quotes policy values, which may carry
+        // control characters meant to forge lines or drive the terminal.
+        return Printable.escape(file) + ":" + line + ":" + column + ": " + (field.isEmpty() ? "" : Printable.escape(field) + ": ")
+                + Printable.escape(message);
     }
 }

@@ -45,4 +45,55 @@ class AuditLogTest {
         assertThat(second.get("detail").stringValue()).isEqualTo("line\nbreak");
         assertThat(second.get("time").stringValue()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
     }
+
+    /** A clock the test moves. */
+    static final class Hands extends Clock {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void refusalsPastTheRateAreCountedAndSummarisedWhenTheMinuteEnds() {
+        var hands = new Hands();
+        var log = new AuditLog(5, null, hands);
+        log.record("token:00000001", "10.0.0.1", "safe-mode.on", Outcome.OK, "kept");
+        for (int i = 0; i < AuditLog.REFUSALS_PER_WINDOW + 70; i++) {
+            log.record("anonymous", "10.0.0.9", "audit.read", Outcome.REFUSED, "missing bearer token");
+        }
+        assertThat(log.count(Outcome.REFUSED)).isEqualTo(AuditLog.REFUSALS_PER_WINDOW + 70);
+        assertThat(log.recent(1000)).hasSize(1 + AuditLog.REFUSALS_PER_WINDOW);
+        hands.now = hands.now.plus(AuditLog.REFUSAL_WINDOW);
+        assertThat(log.recent(1000)).last().satisfies(e -> {
+            assertThat(e.action()).isEqualTo(AuditLog.SUPPRESSED);
+            assertThat(e.detail()).startsWith("70 further refusal(s)");
+        });
+        // The change is still there, whatever came after it.
+        assertThat(log.recent(1000)).first().satisfies(e -> assertThat(e.detail()).isEqualTo("kept"));
+    }
+
+    @Test
+    void aRestartReadsTheTrailBackSkippingALineCutByACrash() throws IOException {
+        Path file = dir.resolve("api/audit.jsonl");
+        AuditLog.appendingTo(file).record("token:abcdef01", "10.0.0.9", "safe-mode.on", Outcome.OK, "before the crash");
+        Files.writeString(file, "{\"time\":\"2026-01-01T00:00:00Z\",\"actor\":\"tok", java.nio.file.StandardOpenOption.APPEND);
+        var again = AuditLog.appendingTo(file);
+        assertThat(again.recent(10)).singleElement().satisfies(e -> assertThat(e.detail()).isEqualTo("before the crash"));
+        again.record("token:abcdef01", "10.0.0.9", "safe-mode.off", Outcome.OK, "after");
+        assertThat(again.recent(10)).extracting(AuditEntry::detail).containsExactly("before the crash", "after");
+        assertThat(AuditLog.appendingTo(file).recent(10)).extracting(AuditEntry::detail).containsExactly("before the crash", "after");
+    }
 }

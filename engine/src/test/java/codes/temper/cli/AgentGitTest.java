@@ -149,4 +149,50 @@ class AgentGitTest {
             }
         }
     }
+
+    /**
+     * Issue 13, item 5: a token in the user part or the query of the policy URL appears nowhere:
+     * not in the log (start line and every failed poll), the status, or plan's error.
+     */
+    @Test
+    void credentialsInThePolicyUrlAreRedactedEverywhere() throws Exception {
+        Path repos = Files.createDirectories(dir.resolve("repos"));
+        GitHttpServer server = new GitHttpServer(repos, null, null).start();
+        String url = "http://SECRETUSERTOKEN@127.0.0.1:" + server.port() + "/missing.git?private_token=SECRETQUERY#main";
+        var records = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                Object[] params = r.getParameters();
+                records.add(java.text.MessageFormat.format(r.getMessage().replace("'", "''"), params == null ? new Object[0] : params)
+                        + (r.getThrown() == null ? "" : " " + r.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger.getLogger("").addHandler(handler);
+        try {
+            Agent agent = agent(null, url, dir.resolve("cache"), Duration.ofMillis(100), null).start();
+            try {
+                AgentStatus st = await(agent, s -> s.policySource() != null && s.policySource().consecutiveFailures() >= 2, "two failed polls");
+                assertThat(st.toString()).doesNotContain("SECRET").contains("http://***@127.0.0.1:" + server.port() + "/missing.git");
+            } finally {
+                agent.close();
+            }
+            CliRun plan = CliRun.of("plan", "--policies", url, "--pods", "../policies/examples/pods.yaml", "--node", "../policies/examples/node.yaml");
+            assertThat(plan.code()).isEqualTo(1);
+            assertThat(plan.out() + plan.err()).doesNotContain("SECRET").contains("***@127.0.0.1");
+        } finally {
+            java.util.logging.Logger.getLogger("").removeHandler(handler);
+            server.close();
+        }
+        assertThat(records).anyMatch(r -> r.contains("policy source unreachable"));
+        assertThat(records).allSatisfy(r -> assertThat(r).doesNotContain("SECRET"));
+    }
 }

@@ -232,6 +232,24 @@ class CliTest {
     }
 
     @Test
+    void planWithAnEmptyPodsFileExitsOneNamingTheFile() throws IOException {
+        Files.write(pods, new byte[0]);
+        CliRun r = plan();
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith(pods + ":1:1: the file is empty (0 bytes)").endsWith("1 problem(s) found\n");
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void planWithADeviceAsThePodsFileExitsOneWithoutReadingIt() {
+        CliRun r = run("plan", "--policies", DEFAULT_POLICIES.toString(), "--pods", "/dev/zero", "--node", node.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("/dev/zero:1:1: not a regular file (a device); refusing to open it\n1 problem(s) found\n");
+        assertNoStackTrace(r);
+    }
+
+    @Test
     void planWithAMalformedPodsFileExitsOneWithTheLocation() throws IOException {
         Files.writeString(pods, """
                 apiVersion: v1
