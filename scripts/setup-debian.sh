@@ -34,6 +34,7 @@ base_needs=(
   /usr/bin/file                        file
   /usr/sbin/ip                         iproute2
   /usr/bin/ps                          procps
+  /usr/bin/promtool                    prometheus              # checks deploy/prometheus and a live /metrics
 )
 # file package: from bookworm-backports, newer than bookworm's own
 bpo_needs=(

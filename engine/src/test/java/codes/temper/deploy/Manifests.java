@@ -48,8 +48,11 @@ record Manifests(List<Manifest> all) {
     /** The Helm chart's templates are Go templates, not manifests: HelmChartTest renders them. */
     static final Path CHART = DEPLOY.resolve("helm");
 
+    /** Prometheus rule files and their promtool tests (PrometheusRulesTest), not Kubernetes objects. */
+    static final Path PROMETHEUS = DEPLOY.resolve("prometheus");
+
     static boolean isObjectFile(Path p) {
-        if (p.startsWith(CHART)) return false;
+        if (p.startsWith(CHART) || p.startsWith(PROMETHEUS)) return false;
         String n = p.getFileName().toString();
         return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.equals("kustomization.yaml");
     }
