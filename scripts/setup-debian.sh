@@ -34,6 +34,14 @@ base_needs=(
   /usr/bin/file                        file
   /usr/sbin/ip                         iproute2
   /usr/bin/ps                          procps
+  /usr/bin/promtool                    prometheus              # checks deploy/prometheus and a live /metrics
+  # The image (scripts/build-image): its base root from Debian packages, its layout, its inspection.
+  /usr/bin/mmdebstrap                  mmdebstrap
+  /usr/bin/umoci                       umoci
+  /usr/bin/skopeo                      skopeo
+  /usr/bin/jq                          jq                      # reads the image's JSON
+  /usr/bin/unzip                       unzip                   # lists the jar's libraries for the SBOM check
+  /usr/bin/python3                     python3                 # scripts/jks-set-dates
 )
 # file package: from bookworm-backports, newer than bookworm's own
 bpo_needs=(

@@ -248,22 +248,38 @@ class DeployManifestsTest {
         return (Map<String, Object>) m;
     }
 
+    /**
+     * The image's entrypoint (deploy/image/entrypoint, which scripts/build-image writes into the
+     * image's config) is `temper` itself: the JDK 25 runtime of the Debian base, native access
+     * for libbpf, and the jar Maven builds at the path the image has it. The manifests set only
+     * args (agent ..., controller ...), never a command that would replace it.
+     */
     @Test
-    void containerfileCopiesTheJarMavenBuilds() throws IOException {
-        String cf = Files.readString(Manifests.DEPLOY.resolve("Containerfile"));
-        Matcher from = Pattern.compile("(?m)^FROM\\s+(\\S+)").matcher(cf);
-        assertThat(from.find()).isTrue();
-        assertThat(from.group(1)).isEqualTo("eclipse-temurin:25-jre");
-        Matcher copy = Pattern.compile("(?m)^COPY\\s+(\\S+)\\s+(\\S+)").matcher(cf);
-        assertThat(copy.find()).isTrue();
-        // engine/pom.xml's finalName decides the jar's name; both must agree.
+    void theImagesEntrypointRunsTheJarMavenBuildsAndManifestsOnlyPassArgs() throws IOException {
+        List<String> entrypoint = Files.readAllLines(Manifests.DEPLOY.resolve("image/entrypoint")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
         String pom = Files.readString(Path.of("pom.xml"));
         Matcher finalName = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(pom);
         assertThat(finalName.find()).isTrue();
-        assertThat(copy.group(1)).isEqualTo("engine/target/" + finalName.group(1) + ".jar");
-        assertThat(cf).contains("libbpf1")
-                .containsPattern("ENTRYPOINT \\[\"java\", \"--enable-native-access=ALL-UNNAMED\", \"-jar\", \""
-                        + Pattern.quote(copy.group(2)) + "\"\\]");
+        assertThat(entrypoint).containsExactly("/usr/lib/jvm/java-25-openjdk-amd64/bin/java", "--enable-native-access=ALL-UNNAMED",
+                "-jar", "/opt/temper/" + finalName.group(1) + ".jar");
+        String script = Files.readString(Path.of("..", "scripts", "build-image"));
+        assertThat(script).contains("deploy/image/entrypoint").contains("openjdk-25-jre-headless,libbpf1")
+                .contains("cp \"$d/temper.jar\" \"$d/temper.cdx.json\" \"$d/app/opt/temper/\"");
+        for (var m : manifests.all()) {
+            if (m.object() instanceof io.fabric8.kubernetes.api.model.apps.DaemonSet ds) {
+                assertThat(ds.getSpec().getTemplate().getSpec().getContainers()).allSatisfy(c -> {
+                    assertThat(c.getCommand()).isNullOrEmpty();
+                    assertThat(c.getArgs().getFirst()).isEqualTo("agent");
+                });
+            }
+            if (m.object() instanceof io.fabric8.kubernetes.api.model.apps.Deployment d) {
+                assertThat(d.getSpec().getTemplate().getSpec().getContainers()).allSatisfy(c -> {
+                    assertThat(c.getCommand()).isNullOrEmpty();
+                    assertThat(c.getArgs().getFirst()).isEqualTo("controller");
+                });
+            }
+        }
     }
 
     @Test

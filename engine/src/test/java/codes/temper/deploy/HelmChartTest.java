@@ -264,6 +264,31 @@ class HelmChartTest {
     }
 
     @Test
+    void aPrometheusRuleShipsTheRuleFileUnchangedAndEveryMonitorLabelsTheNode() throws Exception {
+        Chart c = Chart.render(t -> t.set("metrics.prometheusRule.enabled", true).set("metrics.prometheusRule.labels.release", "prom")
+                .set("metrics.podMonitor.enabled", true).set("metrics.serviceMonitor.enabled", true));
+        var pr = c.ofType(GenericKubernetesResource.class).stream().filter(o -> o.getKind().equals("PrometheusRule")).toList();
+        assertThat(pr).singleElement().satisfies(r -> {
+            assertThat(r.getMetadata().getLabels()).containsEntry("release", "prom");
+            // spec is the rule file itself: the same groups, the same expressions and the same
+            // {{ $labels.node }} annotation templates (Helm must not have rendered them).
+            assertThat(r.getAdditionalProperties().get("spec"))
+                    .isEqualTo(Chart.yamlMap(Files.readString(Path.of("../deploy/prometheus/temper-rules.yaml"))));
+            assertThat(r.get("spec", "groups", 1, "rules", 0, "annotations", "summary").toString()).contains("{{ $labels.node }}");
+        });
+        for (GenericKubernetesResource m : c.ofType(GenericKubernetesResource.class)) {
+            if (m.getKind().equals("PrometheusRule")) continue;
+            String endpoints = m.getKind().equals("PodMonitor") ? "podMetricsEndpoints" : "endpoints";
+            assertThat(m.get("spec", endpoints, 0, "relabelings", 0, "targetLabel").toString()).as(m.getKind()).isEqualTo("node");
+            assertThat(m.get("spec", endpoints, 0, "relabelings", 0, "sourceLabels", 0).toString()).isEqualTo("__meta_kubernetes_pod_node_name");
+        }
+        createAll(c);
+        assertThat(client.genericKubernetesResources("monitoring.coreos.com/v1", "PrometheusRule").inNamespace("temper-system")
+                .withName("temper").get()).isNotNull();
+        assertThat(defaults.kinds()).noneMatch(k -> k.startsWith("PrometheusRule/"));
+    }
+
+    @Test
     void badValuesAreRefusedAtRenderTime() {
         assertThatThrownBy(() -> Chart.render(t -> t.set("policy.source", "git"))).hasMessageContaining("policy.git.url");
         assertThatThrownBy(() -> Chart.render(t -> t.set("policy.source", "s3"))).hasMessageContaining("bundled or git");
@@ -294,7 +319,7 @@ class HelmChartTest {
 
     void createAll(Chart c) {
         // The Prometheus Operator's CRDs exist where its objects are used; stand them in.
-        for (String kind : List.of("PodMonitor", "ServiceMonitor")) {
+        for (String kind : List.of("PodMonitor", "ServiceMonitor", "PrometheusRule")) {
             String plural = kind.toLowerCase() + "s";
             client.resource(new CustomResourceDefinitionBuilder().withNewMetadata().withName(plural + ".monitoring.coreos.com").endMetadata()
                     .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")

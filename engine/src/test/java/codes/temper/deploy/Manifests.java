@@ -51,8 +51,11 @@ record Manifests(List<Manifest> all) {
     /** Samples for other projects' admission controllers (Kyverno): KyvernoPolicyTest checks them. */
     static final Path SAMPLES = DEPLOY.resolve("kyverno");
 
+    /** Prometheus rule files and their promtool tests (PrometheusRulesTest), not Kubernetes objects. */
+    static final Path PROMETHEUS = DEPLOY.resolve("prometheus");
+
     static boolean isObjectFile(Path p) {
-        if (p.startsWith(CHART) || p.startsWith(SAMPLES)) return false;
+        if (p.startsWith(CHART) || p.startsWith(SAMPLES) || p.startsWith(PROMETHEUS)) return false;
         String n = p.getFileName().toString();
         return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.equals("kustomization.yaml");
     }
