@@ -26,9 +26,12 @@ public final class DryRunDriver implements SchedulerDriver {
         return why;
     }
 
+    /** {@link #kind()} of every dry run. */
+    public static final String KIND = "dry-run";
+
     @Override
     public String kind() {
-        return "dry-run";
+        return KIND;
     }
 
     @Override

@@ -101,7 +101,7 @@ public final class SchedulerSupervisor implements AutoCloseable {
         driver.detach();
         retryAt = null;
         if (phase != Phase.GAVE_UP) phase = Phase.DETACHED;
-        if (was) emit(Event.Kind.DETACHED, "scheduler detached; the node runs CFS");
+        if (was) attachEvent(Event.Kind.DETACHED, "scheduler detached; the node runs CFS");
     }
 
     /**
@@ -188,7 +188,7 @@ public final class SchedulerSupervisor implements AutoCloseable {
             phase = Phase.ATTACHED;
             retryAt = null;
             if (attaching) attaches++;
-            if (attaching) emit(Event.Kind.ATTACHED, "scheduler attached (" + driver.kind() + ")");
+            if (attaching) attachEvent(Event.Kind.ATTACHED, "scheduler attached (" + driver.kind() + ")");
         } catch (BpfException | RuntimeException e) {
             // Fail-safe direction: never leave a half-configured scheduler behind.
             driver.detach();
@@ -210,6 +210,19 @@ public final class SchedulerSupervisor implements AutoCloseable {
             phase = Phase.BACKOFF;
             retryAt = retry.get();
             LOG.log(Level.WARNING, "staying on CFS; next attach attempt in {0} ms", Duration.between(now, retryAt).toMillis());
+        }
+    }
+
+    /**
+     * Attached and detached are events of the kernel: a dry run loads nothing, so it only logs
+     * what it holds and never counts as an attach (events, metrics, the Node's Events).
+     */
+    private void attachEvent(Event.Kind kind, String message) {
+        if (DryRunDriver.KIND.equals(driver.kind())) {
+            LOG.log(Level.INFO, "dry run, nothing loaded: {0}", kind == Event.Kind.ATTACHED
+                    ? "the configuration is held, the node runs CFS" : "the configuration is released");
+        } else {
+            emit(kind, message);
         }
     }
 

@@ -244,6 +244,8 @@ class ReconcilePassTest {
         assertThat(st.mode().wire()).isEqualTo("dry-run");
         assertThat(st.agentStatus()).isEqualTo("dry-run:" + why);
         assertThat(st.reasons().getFirst()).isEqualTo("dry run: " + why + "; no scheduler is loaded, the node runs CFS");
+        assertThat(st.reasons()).as("no reason contradicts the first: the rules judge the version, not the kernel's sched_ext")
+                .noneMatch(r -> r.contains("has sched_ext"));
         assertThat(st.scheduler().phase()).as("nothing is loaded: not ATTACHED").isEqualTo("DRY_RUN");
         assertThat(st.scheduler().cpuMax().mechanism()).isEqualTo(AgentStatus.CpuMax.DRY_RUN);
         assertThat(st.ready()).as("the decision was applied, as far as a dry run applies anything").isTrue();

@@ -225,7 +225,7 @@ class DefaultPolicySnapshotTest {
         assertThat(d.mode().mode()).isEqualTo(Mode.ATTACH);
         assertThat(d.mode().mode().wire()).isEqualTo("attach");
         assertThat(d.mode().reasons()).containsExactly(
-                "kernel 6.12.57+deb13-cloud-amd64 has sched_ext; no exclusion or safe-mode request applies");
+                "kernel 6.12.57+deb13-cloud-amd64 is new enough for sched_ext (6.12+); no exclusion or safe-mode request applies");
     }
 
     @Test

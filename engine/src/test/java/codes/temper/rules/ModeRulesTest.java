@@ -114,8 +114,8 @@ class ModeRulesTest extends RuleFixtures {
             "6.11.9|6011|UNSUPPORTED|kernel-too-old|kernel 6.11.9 is older than 6.12, the first with sched_ext",
             "null|-1|UNSUPPORTED|kernel-unknown|the node reports no kernel version; sched_ext needs 6.12 or later",
             "garbage|-1|UNSUPPORTED|kernel-unknown|kernel version \"garbage\" cannot be read; sched_ext needs 6.12 or later",
-            "6.12.0|6012|ATTACH|attach|kernel 6.12.0 has sched_ext; no exclusion or safe-mode request applies",
-            "7.2.13|7002|ATTACH|attach|kernel 7.2.13 has sched_ext; no exclusion or safe-mode request applies"})
+            "6.12.0|6012|ATTACH|attach|kernel 6.12.0 is new enough for sched_ext (6.12+); no exclusion or safe-mode request applies",
+            "7.2.13|7002|ATTACH|attach|kernel 7.2.13 is new enough for sched_ext (6.12+); no exclusion or safe-mode request applies"})
     void theKernelDecidesWhetherSchedExtCanAttach(String kernel, int release, Mode mode, String rule, String reason) {
         Run r = run(policy(defaultTiers(false)), nodeWithKernel(kernel, release));
         assertThat(r.mode()).isEqualTo(mode);
@@ -192,12 +192,12 @@ class ModeRulesTest extends RuleFixtures {
         assertThat(r.reasons()).containsExactly(
                 "NodePolicy default/strict-cpu-quota does not hold: cpu.max is enforced by the scheduler "
                         + "(kernel 6.18.2-cloud-amd64, cgroup_set_bandwidth, inferred from kernelVersion)",
-                "kernel 6.18.2-cloud-amd64 has sched_ext; no exclusion or safe-mode request applies");
+                "kernel 6.18.2-cloud-amd64 is new enough for sched_ext (6.12+); no exclusion or safe-mode request applies");
         assertThat(r.fired()).contains("cpu-max-enforced-by-scheduler", "attach").doesNotContain("excluded-cpu-max-not-enforced");
 
         // A node the exclusion does not select gets no cpu.max reason.
         assertThat(run(p, node(Map.of(), null, "6.18.2", 6018, 8000)).reasons())
-                .containsExactly("kernel 6.18.2 has sched_ext; no exclusion or safe-mode request applies");
+                .containsExactly("kernel 6.18.2 is new enough for sched_ext (6.12+); no exclusion or safe-mode request applies");
     }
 
     @Test

@@ -229,4 +229,15 @@ class SchedulerSupervisorTest {
         sup.close();
         assertThat(kernel.attached).isFalse();
     }
+
+    @Test
+    void aDryRunIsNeverCountedAsAnAttachOrADetach() {
+        List<Event> dryEvents = new ArrayList<>();
+        var dry = new SchedulerSupervisor(new DryRunDriver("this kernel has no sched_ext"), EjectionBackoff.defaults(), clock, dryEvents::add);
+        assertThat(dry.engage(CONFIG)).as("the dry run holds the configuration").isEqualTo(Phase.ATTACHED);
+        dry.standDown();
+        dry.engage(CONFIG);
+        dry.close();
+        assertThat(dryEvents).as("nothing was loaded into the kernel, so no attach or detach happened").isEmpty();
+    }
 }
