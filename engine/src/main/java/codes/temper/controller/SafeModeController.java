@@ -2,6 +2,7 @@ package codes.temper.controller;
 
 import codes.temper.concurrent.Coalescing;
 import codes.temper.concurrent.CoalescingLoop;
+import codes.temper.kube.NodeStatusWriter;
 import codes.temper.kube.NodeWrites;
 import codes.temper.kube.crd.TemperPolicy;
 import codes.temper.kube.crd.TemperPolicyStatus;
@@ -106,7 +107,9 @@ public final class SafeModeController implements AutoCloseable {
         if (!Objects.equals(a.getMetadata().getLabels(), b.getMetadata().getLabels())) return true;
         Map<String, String> x = a.getMetadata().getAnnotations() == null ? Map.of() : a.getMetadata().getAnnotations();
         Map<String, String> y = b.getMetadata().getAnnotations() == null ? Map.of() : b.getMetadata().getAnnotations();
-        return SafeModeAnnotations.ALL.stream().anyMatch(k -> !Objects.equals(x.get(k), y.get(k)));
+        // The agent's own status counts too: the policies' status tallies what the agents report.
+        return SafeModeAnnotations.ALL.stream().anyMatch(k -> !Objects.equals(x.get(k), y.get(k)))
+                || !Objects.equals(x.get(NodeStatusWriter.STATUS_ANNOTATION), y.get(NodeStatusWriter.STATUS_ANNOTATION));
     }
 
     private void passSafely() {

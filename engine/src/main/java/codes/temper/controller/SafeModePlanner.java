@@ -1,7 +1,6 @@
 package codes.temper.controller;
 
 import codes.temper.kube.crd.NodeMode;
-import codes.temper.kube.crd.NodeState;
 import codes.temper.kube.crd.TemperPolicy;
 import codes.temper.kube.crd.TemperPolicyStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -49,19 +48,19 @@ final class SafeModePlanner {
         List<Node> sortedNodes = nodes.stream().sorted(Comparator.comparing(n -> n.getMetadata().getName())).toList();
 
         List<NodePatch> patches = new ArrayList<>();
-        Map<String, List<NodeState>> selected = new HashMap<>();
+        Map<String, PolicyTally> tallies = new HashMap<>();
         for (Node node : sortedNodes) {
             Map<String, String> labels = orEmpty(node.getMetadata().getLabels());
+            Map<String, String> annotations = orEmpty(node.getMetadata().getAnnotations());
             Want want = null;
             for (PolicyRules pr : compiled) {
-                NodeState state = stateFor(pr, node.getMetadata().getName(), labels);
-                if (state == null) continue;
-                selected.computeIfAbsent(pr.policy(), k -> new ArrayList<>()).add(state);
-                if (want == null && state.mode() == NodeMode.SAFE_MODE_REQUESTED) {
-                    want = new Want(pr.rules().stream().filter(r -> r.name().equals(state.rule())).findFirst().orElseThrow());
-                }
+                CompiledRule rule = deciding(pr, labels);
+                if (rule == null) continue;
+                NodeMode asked = rule.safeMode() ? NodeMode.SAFE_MODE_REQUESTED : NodeMode.RELEASED;
+                tallies.computeIfAbsent(pr.policy(), k -> new PolicyTally()).add(node.getMetadata().getName(), asked, rule.name(), annotations);
+                if (want == null && rule.safeMode()) want = new Want(rule);
             }
-            Map<String, String> diff = annotationDiff(orEmpty(node.getMetadata().getAnnotations()), want);
+            Map<String, String> diff = annotationDiff(annotations, want);
             if (!diff.isEmpty()) {
                 patches.add(new NodePatch(node.getMetadata().getName(), node.getMetadata().getResourceVersion(), diff));
             }
@@ -71,20 +70,20 @@ final class SafeModePlanner {
         for (int i = 0; i < sortedPolicies.size(); i++) {
             TemperPolicy p = sortedPolicies.get(i);
             PolicyRules pr = compiled.get(i);
-            statuses.put(pr.policy(), status(p, pr, selected.getOrDefault(pr.policy(), List.of())));
+            statuses.put(pr.policy(), status(p, pr, tallies.getOrDefault(pr.policy(), new PolicyTally())));
         }
         return new Plan(List.copyOf(patches), statuses);
     }
 
-    /** What one policy asks of one node: a safeMode rule wins over a release rule; null if no rule selects it. */
-    private static NodeState stateFor(PolicyRules pr, String node, Map<String, String> labels) {
+    /** The rule that decides what one policy asks of a node: a safeMode rule wins over a release rule; null if none selects it. */
+    private static CompiledRule deciding(PolicyRules pr, Map<String, String> labels) {
         CompiledRule release = null;
         for (CompiledRule r : pr.rules()) {
             if (!r.selects(labels)) continue;
-            if (r.safeMode()) return new NodeState(node, NodeMode.SAFE_MODE_REQUESTED, r.name());
+            if (r.safeMode()) return r;
             if (release == null) release = r;
         }
-        return release == null ? null : new NodeState(node, NodeMode.RELEASED, release.name());
+        return release;
     }
 
     /**
@@ -115,10 +114,10 @@ final class SafeModePlanner {
         return diff;
     }
 
-    private TemperPolicyStatus status(TemperPolicy p, PolicyRules pr, List<NodeState> nodes) {
+    private TemperPolicyStatus status(TemperPolicy p, PolicyRules pr, PolicyTally tally) {
         TemperPolicyStatus s = new TemperPolicyStatus();
         s.setObservedGeneration(p.getMetadata().getGeneration());
-        s.setNodes(new ArrayList<>(nodes));
+        tally.writeTo(s);
         boolean valid = pr.problems().isEmpty();
         String status = valid ? "True" : "False";
         String message = valid ? pr.rules().size() + " rule(s) in force"

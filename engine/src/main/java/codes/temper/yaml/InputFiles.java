@@ -29,15 +29,25 @@ public final class InputFiles {
     public static byte[] read(Path file, String name, long maxBytes) throws InvalidInputException {
         try {
             // Follows symbolic links: a link to a regular file is that file.
-            int type = ((Integer) Files.getAttribute(file, "unix:mode")) & S_IFMT;
+            int type = type(file);
             if (type != S_IFREG) {
                 throw refuse(name, "not a regular file (" + describe(type) + "); refusing to open it");
             }
             long size = Files.size(file);
             if (size > maxBytes) throw refuse(name, "file is " + size + " bytes; the limit is " + maxBytes);
             byte[] bytes;
-            try (InputStream in = Files.newInputStream(file)) {
-                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (NonBlockingRead.available()) {
+                // The path may have been swapped since the check: the open does not wait, and the
+                // type is checked again on what was opened.
+                var r = NonBlockingRead.read(file, maxBytes, S_IFREG, InputFiles::type);
+                if (r.fileType() != S_IFREG) {
+                    throw refuse(name, "not a regular file (" + describe(r.fileType()) + ", swapped in after it was checked); refusing to read it");
+                }
+                bytes = r.bytes();
+            } else {
+                try (InputStream in = Files.newInputStream(file)) {
+                    bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+                }
             }
             if (bytes.length > maxBytes) throw refuse(name, "file grew past the limit of " + maxBytes + " bytes while being read");
             return bytes;
@@ -46,6 +56,10 @@ public final class InputFiles {
         } catch (IOException | UnsupportedOperationException e) {
             throw refuse(name, "cannot read: " + e.getMessage());
         }
+    }
+
+    private static int type(Path file) throws IOException {
+        return ((Integer) Files.getAttribute(file, "unix:mode")) & S_IFMT;
     }
 
     private static String describe(int type) {

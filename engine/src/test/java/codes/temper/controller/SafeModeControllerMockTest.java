@@ -10,6 +10,7 @@ import codes.temper.kube.crd.NodeState;
 import codes.temper.kube.crd.SafeModeRule;
 import codes.temper.kube.crd.TemperPolicy;
 import codes.temper.kube.crd.TemperPolicySpec;
+import codes.temper.kube.crd.TemperPolicyStatus;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -96,9 +97,18 @@ class SafeModeControllerMockTest {
         return out;
     }
 
-    List<NodeState> status(String policy) {
+    TemperPolicyStatus status(String policy) {
         TemperPolicy p = client.resources(TemperPolicy.class).withName(policy).get();
-        return p.getStatus() == null ? List.of() : p.getStatus().getNodes();
+        return p.getStatus() == null ? new TemperPolicyStatus() : p.getStatus();
+    }
+
+    List<String> attention(String policy) {
+        return status(policy).getAttention().stream().map(NodeState::node).toList();
+    }
+
+    void agentReports(String node, String agentStatus) {
+        client.nodes().withName(node).edit(n -> new NodeBuilder(n).editMetadata()
+                .addToAnnotations("temper.codes/agent-status", agentStatus).endMetadata().build());
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -145,11 +155,28 @@ class SafeModeControllerMockTest {
                 .filter(e -> "TemperSafeModeRequested".equals(e.getReason())
                         && e.getMessage().equals("safe mode requested by controller/freeze/gpu: GPU driver rollout"))
                 .map(e -> e.getInvolvedObject().getName()).distinct().count() == 3);
-        await("status lists gpu nodes", () -> status("freeze").size() == 3);
-        assertThat(status("freeze")).containsExactly(
-                new NodeState("node-0", NodeMode.SAFE_MODE_REQUESTED, "gpu"),
-                new NodeState("node-1", NodeMode.SAFE_MODE_REQUESTED, "gpu"),
-                new NodeState("node-2", NodeMode.SAFE_MODE_REQUESTED, "gpu"));
+        await("status counts the gpu nodes", () -> status("freeze").getSelectedNodes() == 3);
+        var st = status("freeze");
+        assertThat(st.getSafeModeRequested()).isEqualTo(3);
+        assertThat(st.getReleased()).isZero();
+        assertThat(st.getAgents()).isEqualTo(Map.of("none", 3));
+        assertThat(st.getAttentionTotal()).isEqualTo(3);
+        assertThat(st.getAttention()).containsExactly(
+                new NodeState("node-0", NodeMode.SAFE_MODE_REQUESTED, "gpu", null, "safe mode asked; no temper agent has reported on this node"),
+                new NodeState("node-1", NodeMode.SAFE_MODE_REQUESTED, "gpu", null, "safe mode asked; no temper agent has reported on this node"),
+                new NodeState("node-2", NodeMode.SAFE_MODE_REQUESTED, "gpu", null, "safe mode asked; no temper agent has reported on this node"));
+
+        // The agents stand down one by one: the status follows what they report.
+        agentReports("node-0", "safe-mode");
+        agentReports("node-1", "degraded:scheduler failed, retrying");
+        await("the status counts both reports", () -> status("freeze").getAgents().equals(Map.of("safe-mode", 1, "degraded", 1, "none", 1)));
+        assertThat(attention("freeze")).as("node-0 no longer needs attention").containsExactly("node-1", "node-2");
+        assertThat(status("freeze").getAttention().getFirst().why()).isEqualTo("safe mode asked; the agent reports degraded");
+        assertThat(status("freeze").getAttention().getFirst().agentStatus()).isEqualTo("degraded:scheduler failed, retrying");
+        agentReports("node-1", "safe-mode");
+        agentReports("node-2", "safe-mode");
+        await("every gpu node in safe mode", () -> status("freeze").getAttentionTotal() == 0);
+        assertThat(status("freeze").getAgents()).isEqualTo(Map.of("safe-mode", 3));
 
         // Move the rule to the cpu pool: gpu nodes are released, cpu nodes requested, except
         // node-4 whose request (and reason) stay the operator's.
@@ -162,11 +189,11 @@ class SafeModeControllerMockTest {
         for (String n : List.of("node-0", "node-1", "node-2")) assertThat(annotations(n)).doesNotContainKeys(REQUESTED, REASON, REQUESTED_BY);
         assertThat(annotations("node-3")).containsEntry(REQUESTED_BY, "controller/freeze/cpu").containsEntry(REASON, "cpu pool kernel update");
         try {
-            await("status follows", () -> status("freeze").stream().map(NodeState::node).toList()
-                    .equals(List.of("node-3", "node-4", "node-5")));
+            await("status follows", () -> attention("freeze").equals(List.of("node-3", "node-4", "node-5")));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + ": " + client.getKubernetesSerialization().asJson(client.resources(TemperPolicy.class).withName("freeze").get()));
         }
+        assertThat(status("freeze").getSelectedNodes()).as("the gpu nodes are no longer selected").isEqualTo(3);
         awaitQuiet();
         assertThat(annotations("node-4"))
                 .containsEntry(REQUESTED, "true")
@@ -197,10 +224,10 @@ class SafeModeControllerMockTest {
                 new SafeModeRule("no-reason", pool("cpu"), true, " "),
                 new SafeModeRule("bad-op", new LabelSelectorBuilder().addNewMatchExpression()
                         .withKey("pool").withOperator("Maybe").withValues("gpu").endMatchExpression().build(), true, "x"))).create();
-        await("status written", () -> status("mixed").size() == 6);
-        assertThat(status("mixed")).extracting(NodeState::mode).containsExactly(
-                NodeMode.SAFE_MODE_REQUESTED, NodeMode.RELEASED, NodeMode.SAFE_MODE_REQUESTED,
-                NodeMode.RELEASED, NodeMode.SAFE_MODE_REQUESTED, NodeMode.RELEASED);
+        await("status written", () -> status("mixed").getSelectedNodes() == 6);
+        assertThat(status("mixed").getSafeModeRequested()).as("zone a: node-0, 2, 4").isEqualTo(3);
+        assertThat(status("mixed").getReleased()).isEqualTo(3);
+        assertThat(attention("mixed")).as("asked for safe mode, no agent yet").containsExactly("node-0", "node-2", "node-4");
         var condition = client.resources(TemperPolicy.class).withName("mixed").get().getStatus().getConditions().getFirst();
         assertThat(condition.getType()).isEqualTo("Valid");
         assertThat(condition.getStatus()).isEqualTo("False");

@@ -1,0 +1,126 @@
+package codes.temper.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import codes.temper.kube.MockApiServer;
+import codes.temper.kube.crd.SafeModeRule;
+import codes.temper.kube.crd.TemperPolicy;
+import codes.temper.kube.crd.TemperPolicySpec;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Benchmark, not a test (surefire's default includes skip *Bench): the controller over a fleet of
+ * NODES nodes (default 5,000) on the fabric8 mock API server in CRUD mode. A policy that selects
+ * every node is the fleet-wide toggle; the time runs from its create (or delete) to the moment a
+ * separate watch has seen the last node's annotation change. Also: the policy's status size, and
+ * the controller's heap (used heap after GC, with and without the controller's informers; the mock
+ * server's own copy of the nodes is in both). Run with scripts/bench-fleet.
+ */
+class FleetScaleBench {
+    static final int NODES = Integer.getInteger("nodes", 5_000);
+    static final String REQUESTED = SafeModeAnnotations.REQUESTED;
+
+    static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    static long awaitMillis(BooleanSupplier done, long t0) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out");
+            Thread.sleep(5);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    @Test
+    void fleetWideToggle() throws Exception {
+        try (MockApiServer api = new MockApiServer(); KubernetesClient client = api.client(); KubernetesClient watcher = api.client()) {
+            try (InputStream crd = getClass().getResourceAsStream("/META-INF/fabric8/temperpolicies.temper.codes-v1.yml")) {
+                client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+            }
+            for (int i = 0; i < NODES; i++) {
+                client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-%05d".formatted(i))
+                        .addToLabels("kubernetes.io/os", "linux").addToLabels("pool", "p" + i % 10)
+                        .addToAnnotations("temper.codes/agent-status", "attached").endMetadata().build()).create();
+            }
+            // The bench's own view of the annotations, from a watch like kubectl's.
+            Set<String> requested = ConcurrentHashMap.newKeySet();
+            SharedIndexInformer<Node> seen = watcher.nodes().inform(new ResourceEventHandler<>() {
+                public void onAdd(Node n) {
+                    track(n);
+                }
+
+                public void onUpdate(Node o, Node n) {
+                    track(n);
+                }
+
+                public void onDelete(Node n, boolean unknown) {
+                }
+
+                private void track(Node n) {
+                    Map<String, String> a = n.getMetadata().getAnnotations();
+                    if (a != null && "true".equals(a.get(REQUESTED))) requested.add(n.getMetadata().getName());
+                    else requested.remove(n.getMetadata().getName());
+                }
+            }, 0);
+            long before = usedHeapAfterGc();
+
+            long t0 = System.nanoTime();
+            var controller = new SafeModeController(client, SafeModeController.Options.DEFAULT);
+            controller.start();
+            long startMs = (System.nanoTime() - t0) / 1_000_000;
+            long withController = usedHeapAfterGc();
+
+            t0 = System.nanoTime();
+            client.resource(new TemperPolicy("fleet", new TemperPolicySpec(java.util.List.of(
+                    new SafeModeRule("all", new LabelSelector(), true, "fleet-wide stand-down"))))).create();
+            long onMs = awaitMillis(() -> requested.size() == NODES, t0);
+            awaitMillis(() -> {
+                var p = client.resources(TemperPolicy.class).withName("fleet").get();
+                return p.getStatus() != null && p.getStatus().getSafeModeRequested() == NODES;
+            }, System.nanoTime());
+            var policy = client.resources(TemperPolicy.class).withName("fleet").get();
+            int statusBytes = client.getKubernetesSerialization().asJson(policy.getStatus()).getBytes(StandardCharsets.UTF_8).length;
+            int objectBytes = client.getKubernetesSerialization().asJson(policy).getBytes(StandardCharsets.UTF_8).length;
+            long peak = usedHeapAfterGc();
+
+            t0 = System.nanoTime();
+            client.resources(TemperPolicy.class).withName("fleet").delete();
+            long offMs = awaitMillis(requested::isEmpty, t0);
+            var stats = controller.stats();
+            controller.close();
+            seen.close();
+
+            System.out.printf("BENCH fleet nodes=%d controller_start_ms=%d toggle_on_to_last_annotation_ms=%d toggle_off_to_last_annotation_ms=%d%n",
+                    NODES, startMs, onMs, offMs);
+            System.out.printf("BENCH fleet status_bytes=%d policy_object_bytes=%d attention_listed=%d attention_total=%d%n",
+                    statusBytes, objectBytes, policy.getStatus().getAttention().size(), policy.getStatus().getAttentionTotal());
+            System.out.printf("BENCH fleet heap_after_gc_mb before_controller=%.1f with_controller=%.1f after_toggle=%.1f controller_delta=%.1f%n",
+                    before / 1e6, withController / 1e6, peak / 1e6, (peak - before) / 1e6);
+            System.out.printf("BENCH fleet passes=%d node_patches=%d conflicts=%d status_writes=%d failures=%d%n",
+                    stats.passes(), stats.nodePatches(), stats.nodeConflicts(), stats.statusWrites(), stats.failures());
+            assertThat(statusBytes).isLessThan(100_000);
+            assertThat(stats.failures()).isZero();
+        }
+    }
+}
