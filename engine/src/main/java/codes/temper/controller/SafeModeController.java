@@ -16,8 +16,14 @@ import java.lang.System.Logger.Level;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 
@@ -42,6 +48,8 @@ public final class SafeModeController implements AutoCloseable {
 
     private static final NodeWrites.Reporter REPORTER =
             new NodeWrites.Reporter("temper-controller", "temper-controller", "temper.codes/controller", "temper-controller", null);
+
+    static final int PARALLEL_PATCHES = 8;
 
     private final KubernetesClient client;
     private final Options options;
@@ -131,8 +139,7 @@ public final class SafeModeController implements AutoCloseable {
         }
         passes.incrementAndGet();
         SafeModePlanner.Plan plan = planner.plan(policies.getStore().list(), nodes.getStore().list());
-        boolean retry = false;
-        for (NodePatch p : plan.nodePatches()) retry |= !patchNode(p);
+        boolean retry = !patchNodes(plan.nodePatches());
         for (Map.Entry<String, TemperPolicyStatus> e : plan.statuses().entrySet()) {
             TemperPolicy cached = policies.getStore().getByKey(e.getKey());
             if (cached != null && !Objects.equals(cached.getStatus(), e.getValue())) retry |= !writeStatus(cached, e.getValue());
@@ -141,11 +148,49 @@ public final class SafeModeController implements AutoCloseable {
         if (retry) loop.signal("retry");
     }
 
+    /**
+     * A fleet-wide toggle is one patch per node: sent PARALLEL_PATCHES at a time, so 5,000 nodes
+     * take seconds, not the minutes one-by-one round trips would, while the API server never sees
+     * more than that many of our requests at once.
+     *
+     * @return whether every patch landed (or its node is gone)
+     */
+    private boolean patchNodes(List<NodePatch> patches) {
+        if (patches.isEmpty()) return true;
+        long conflictsBefore = nodeConflicts.get(), failuresBefore = failures.get();
+        boolean all = true;
+        if (patches.size() == 1) {
+            all = patchNode(patches.getFirst());
+        } else {
+            Semaphore permits = new Semaphore(PARALLEL_PATCHES);
+            List<Future<Boolean>> results = new ArrayList<>(patches.size());
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (NodePatch p : patches) {
+                    permits.acquireUninterruptibly();
+                    results.add(pool.submit(() -> {
+                        try {
+                            return patchNode(p);
+                        } finally {
+                            permits.release();
+                        }
+                    }));
+                }
+            }
+            for (Future<Boolean> f : results) all &= f.resultNow();
+        }
+        // One line per pass, not per node: a fleet-wide toggle would be 5,000 lines.
+        List<String> names = patches.stream().limit(5).map(NodePatch::node).toList();
+        LOG.log(Level.INFO, "patched {0} node(s) ({1}{2}): {3} conflict(s), {4} failure(s)", patches.size(),
+                String.join(", ", names), patches.size() > names.size() ? ", ..." : "",
+                nodeConflicts.get() - conflictsBefore, failures.get() - failuresBefore);
+        return all;
+    }
+
     private boolean patchNode(NodePatch p) {
         try {
             NodeWrites.patchAnnotations(client, p.node(), p.resourceVersion(), p.annotations());
             nodePatches.incrementAndGet();
-            LOG.log(Level.INFO, "node {0}: {1}", p.node(), p.annotations());
+            LOG.log(Level.DEBUG, "node {0}: {1}", p.node(), p.annotations());
             event(p);
             return true;
         } catch (KubernetesClientException e) {

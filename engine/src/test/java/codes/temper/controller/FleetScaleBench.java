@@ -34,6 +34,12 @@ import org.junit.jupiter.api.Test;
 class FleetScaleBench {
     static final int NODES = Integer.getInteger("nodes", 5_000);
     static final String REQUESTED = SafeModeAnnotations.REQUESTED;
+    /** The mock server logs every request at INFO: a real API server's logging is not the controller's cost. */
+    static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
 
     static long usedHeapAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -54,14 +55,15 @@ class SafeModeControllerMockTest {
     @BeforeEach
     void setUp() throws Exception {
         try (InputStream crd = getClass().getResourceAsStream("/META-INF/fabric8/temperpolicies.temper.codes-v1.yml")) {
-            client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+            // createOr: on a loaded machine the client may retry a create whose first try landed.
+            client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).createOr(NonDeletingOperation::update);
         }
         for (int i = 0; i < 6; i++) {
             client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-" + i)
                     .addToLabels("pool", i < 3 ? "gpu" : "cpu")
                     .addToLabels("zone", i % 2 == 0 ? "a" : "b")
                     .addToAnnotations(OTHER, "keep-" + i)
-                    .endMetadata().build()).create();
+                    .endMetadata().build()).createOr(NonDeletingOperation::update);
         }
     }
 
