@@ -9,6 +9,7 @@ import codes.temper.kube.FileWorld;
 import codes.temper.kube.InformerWorld;
 import codes.temper.kube.NodeStatusWriter;
 import codes.temper.policy.PolicySet;
+import codes.temper.build.BuildInfo;
 import codes.temper.reconcile.AgentStatus;
 import codes.temper.reconcile.CgroupIds;
 import codes.temper.reconcile.PolicyRevision;
@@ -192,8 +193,13 @@ public final class Agent implements AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
             }
         }
-        LOG.log(Level.INFO, "temper agent started for node {0} (driver {1}, policies {2})", nodeName, supervisor.driver().kind(),
-                Redaction.text(options.policies()));
+        AgentStatus st = status();
+        LOG.log(Level.INFO, "temper agent {0} started: node {1} ({2}), mode {3}, driver {4}, policies {5} (revision {6}), status API {7}",
+                BuildInfo.VERSION, nodeName, options.fileMode() ? "file mode: " + options.podsFile() + ", " + options.nodeFile()
+                        : "cluster: " + Redaction.text(options.client().getConfiguration().getMasterUrl()),
+                st.mode().wire(), supervisor.driver().kind(), Redaction.text(options.policies()),
+                st.policySource() == null || st.policySource().revision() == null ? "none yet" : st.policySource().revision(),
+                server == null ? "off" : options.api().bind() + ":" + server.port());
         return this;
     }
 
@@ -319,8 +325,15 @@ public final class Agent implements AutoCloseable {
             }
         }
         if (statusWriter != null) statusWriter.close();
-        LOG.log(Level.WARNING, "stood down: the scheduler was {0} ({1} driver, mode {2}, {3} pod(s) in {4} tier(s)); "
-                + "the node runs its stock scheduler (CFS)", before.scheduler().phase(), before.scheduler().driver(),
-                before.mode().wire(), before.tiers().stream().mapToInt(AgentStatus.Tier::pods).sum(), before.tiers().size());
+        List<String> stopped = new java.util.ArrayList<>();
+        if (server != null) stopped.add("status API");
+        if (safeModeFile != null) stopped.add("safe-mode file watch");
+        stopped.addAll(List.of("reconcile loop", "scheduler supervisor", "policy polls"));
+        stopped.add(world instanceof InformerWorld ? "node and pod watches" : "snapshot file watch");
+        if (statusWriter != null) stopped.add("node status writer");
+        LOG.log(Level.WARNING, "stood down: the scheduler was {0} ({1} driver, mode {2}, {3} pod(s) in {4} tier(s), revision {5}); "
+                + "the node runs its stock scheduler (CFS); stopped: {6}", before.scheduler().phase(), before.scheduler().driver(),
+                before.mode().wire(), before.tiers().stream().mapToInt(AgentStatus.Tier::pods).sum(), before.tiers().size(),
+                before.policyRevision() == null ? "none" : before.policyRevision(), String.join(", ", stopped));
     }
 }

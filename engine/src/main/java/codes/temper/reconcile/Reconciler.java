@@ -4,6 +4,7 @@ import codes.temper.text.Printable;
 import codes.temper.concurrent.Coalescing;
 import codes.temper.concurrent.CoalescingLoop;
 import codes.temper.concurrent.Daemons;
+import codes.temper.rules.Mode;
 import codes.temper.rules.RuleEngine;
 import codes.temper.sched.CpuMaxProbe;
 import codes.temper.sched.SchedulerSupervisor;
@@ -81,6 +82,9 @@ public final class Reconciler implements AutoCloseable {
     // while, and must not hold up the loop meanwhile.
     private final ScheduledExecutorService statsTimer = Daemons.scheduler("temper-stats");
     private volatile AgentStatus status;
+    // The mode the log last announced: a change is logged once, by whichever thread publishes it.
+    private final Object modeLog = new Object();
+    private Mode loggedMode;
     private volatile AgentStatus.SchedulerStats stats;
 
     /**
@@ -104,6 +108,7 @@ public final class Reconciler implements AutoCloseable {
         this.loop = new CoalescingLoop("temper-reconcile", new Coalescing.Pacing(pacing.debounce(), pacing.maxDelay(), pacing.resync()),
                 batch -> runPass(batch.trigger(), batch.events()));
         this.status = report.starting();
+        this.loggedMode = status.mode();
         this.sampler = new StatsSampler(supervisor, dryRunWhy, clock, System::nanoTime);
         this.stats = sampler.initial();
     }
@@ -177,6 +182,8 @@ public final class Reconciler implements AutoCloseable {
             metrics.counter("temper_map_writes_total").increment(o.writes());
             reconcileTimer.record(o.nanos(), TimeUnit.NANOSECONDS);
         }
+        LOG.log(Level.DEBUG, "pass on {0} ({1} event(s)): mode {2}, {3} map write(s), {4} ms", trigger, events, o.status().mode().wire(),
+                o.writes(), o.nanos() / 1_000_000);
         o.cgroupRetry().delay(pacing.cgroupRetry(), pacing.cgroupRetryMax()).ifPresent(after -> {
             if (loop.retryAfter("cgroup-retry", after)) counted("cgroup-retry");
         });
@@ -186,11 +193,29 @@ public final class Reconciler implements AutoCloseable {
 
     private void publish(AgentStatus st) {
         status = st;
+        logModeChange(st);
         try {
             onStatus.accept(st);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "status listener failed", e);
         }
+    }
+
+    /**
+     * One line for each change of mode, with the reasons: what an operator reads first to learn
+     * why a node is on CFS. Safe mode and degraded are warnings (the node is not on its tiers for
+     * a reason someone should know); the rest is information.
+     */
+    private void logModeChange(AgentStatus st) {
+        Mode from;
+        synchronized (modeLog) {
+            from = loggedMode;
+            if (from == st.mode()) return;
+            loggedMode = st.mode();
+        }
+        Level level = st.mode() == Mode.SAFE_MODE || st.mode() == Mode.DEGRADED ? Level.WARNING : Level.INFO;
+        LOG.log(level, "mode {0} -> {1}: {2}", from.wire(), st.mode().wire(),
+                st.reasons().isEmpty() ? "(no reason given)" : String.join("; ", st.reasons()));
     }
 
     /** Stops the loop. The scheduler is the supervisor's to release (the agent closes it next). */
