@@ -10,6 +10,7 @@ import codes.temper.kube.InformerWorld;
 import codes.temper.kube.NodeStatusWriter;
 import codes.temper.policy.PolicySet;
 import codes.temper.build.BuildInfo;
+import codes.temper.reconcile.AgentMetrics;
 import codes.temper.reconcile.AgentStatus;
 import codes.temper.reconcile.CgroupIds;
 import codes.temper.reconcile.PolicyRevision;
@@ -87,6 +88,7 @@ public final class Agent implements AutoCloseable {
 
     private final Options options;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AgentMetrics counters = new AgentMetrics(metrics);
     private final SafeModeSignals signals = new SafeModeSignals();
     private final RuleEngine rules = RuleEngine.get();
     private final Supplier<Optional<PolicyRevision>> policy;
@@ -141,7 +143,7 @@ public final class Agent implements AutoCloseable {
             case UNKNOWN -> "cannot tell whether this kernel passes cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
         }, cpuMax.why());
         reconciler = new Reconciler(nodeName, world, policy, rules, cgroups, supervisor, choice.why().orElse(null),
-                cpuMax, signals, o.pacing(), Clock.systemUTC(), metrics, this::statusChanged);
+                cpuMax, signals, o.pacing(), Clock.systemUTC(), counters, this::statusChanged);
         polls = new PolicyPolls(source, PollPlan.forNode(nodeName, o.pollInterval()), this::report, Clock.systemUTC());
         safeModeFile = o.safeModeFile() == null ? null : new SafeModeFile(o.safeModeFile(), reconciler);
         requestFile = o.api() == null || o.cacheDir() == null ? null
@@ -237,6 +239,11 @@ public final class Agent implements AutoCloseable {
         return metrics;
     }
 
+    /** The agent's own counters and its reconcile latency, as also found in {@link #metrics()}. */
+    public AgentMetrics counters() {
+        return counters;
+    }
+
     public String nodeName() {
         return nodeName;
     }
@@ -281,19 +288,19 @@ public final class Agent implements AutoCloseable {
             }
             case REJECTED -> {
                 LOG.log(Level.ERROR, "policy revision {0} rejected, last good kept: {1}", r.revision(), r.message());
-                metrics.counter("temper_policy_rejections_total").increment();
+                counters.policyRejected();
                 if (statusWriter != null) statusWriter.rejectedRevision(r.revision(), r.message());
             }
             case FAILED -> {
                 LOG.log(Level.WARNING, "policy source unreachable, last good kept: {0}", r.message());
-                metrics.counter("temper_policy_poll_failures_total").increment();
+                counters.policyPollFailed();
             }
             case UNCHANGED -> { }
         }
     }
 
     private void schedulerEvent(SchedulerSupervisor.Event e) {
-        metrics.counter("temper_scheduler_events_total", "kind", e.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
+        counters.schedulerEvent(e.kind());
         if (reconciler != null && e.kind() != SchedulerSupervisor.Event.Kind.ATTACHED && e.kind() != SchedulerSupervisor.Event.Kind.DETACHED) {
             reconciler.signal("scheduler");
         }
