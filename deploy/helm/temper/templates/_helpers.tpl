@@ -25,3 +25,19 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 
 {{- define "temper.policyDir" -}}/etc/temper/policies{{- end -}}
+
+{{/* --log-format/--log-level for agent and controller, as a JSON list; empty at the defaults, so the
+     default manifests stay those of the kustomize base. */}}
+{{- define "temper.logArgs" -}}
+{{- $l := .Values.logging -}}
+{{- if not (has $l.format (list "text" "json")) -}}
+{{- fail (printf "logging.format must be text or json, got %q" $l.format) -}}
+{{- end -}}
+{{- if not (has $l.level (list "error" "warn" "info" "debug" "trace")) -}}
+{{- fail (printf "logging.level must be error, warn, info, debug or trace, got %q" $l.level) -}}
+{{- end -}}
+{{- $a := list -}}
+{{- if ne $l.format "text" -}}{{- $a = concat $a (list "--log-format" $l.format) -}}{{- end -}}
+{{- if ne $l.level "info" -}}{{- $a = concat $a (list "--log-level" $l.level) -}}{{- end -}}
+{{- toJson $a -}}
+{{- end -}}

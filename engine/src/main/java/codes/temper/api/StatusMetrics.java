@@ -3,6 +3,7 @@ package codes.temper.api;
 import codes.temper.api.AuditEntry.Outcome;
 import codes.temper.reconcile.AgentStatus;
 import codes.temper.rules.Mode;
+import codes.temper.sched.TierStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -29,16 +30,24 @@ import java.util.function.Predicate;
  * refreshed once per scrape, so the series of one scrape come from the same status and cannot
  * disagree (several reads of the supplier during a scrape could straddle a change).
  *
- * <p>The scheduler's counters (the snapshot's {@link AgentStatus.SchedulerStats}) become, per
- * tier ({@code tier="(system)"} for work outside the pods), the counters
- * {@code temper_tier_runtime_seconds_total}, {@code temper_tier_throttled_total},
- * {@code temper_tier_dispatched_total} and {@code temper_tier_wakeups_total}, and the histogram
+ * <p>The scheduler's counters (the snapshot's {@link AgentStatus.SchedulerStats}, the kernel's
+ * {@code struct temper_tier_stats}) become, per tier ({@code tier="(system)"} for work outside the
+ * pods), the counters {@code temper_tier_runtime_seconds_total}, {@code _enqueued_total},
+ * {@code _dispatched_total}, {@code _direct_dispatches_total}, {@code _preemptions_total},
+ * {@code _throttled_total} and {@code _wakeups_total}, and the histogram
  * {@code temper_tier_wake_latency_seconds} of wake-to-run latency. The scheduler counts it in
  * power-of-two microsecond buckets, so the histogram's {@code le} bounds are 2^i us in seconds
  * (1e-06 ... 4.194304); Micrometer has no meter for a histogram whose buckets were counted
  * elsewhere, so it is exposed by a collector on the registry's Prometheus side. Counters run from
- * the scheduler's load and start again at zero after a re-attach, as Prometheus counter resets do.
- * The series of a tier exist while the scheduler's counters are available (not in a dry run).
+ * the scheduler's load: they read 0 while no scheduler is loaded (a dry run, safe mode, CFS after
+ * an ejection) and start again at zero after a re-attach, as Prometheus counter resets do. The
+ * series of a tier exist for every tier of the policy in force, and those of {@code (system)}
+ * from the start, so a dashboard or an alert never sees a series appear or vanish with the
+ * scheduler.
+ *
+ * <p>{@code temper_policy_revision_info{revision}} is 1 for the revision in force ({@code
+ * revision=""} before one is loaded); {@code temper_policy_age_seconds} is its age, the
+ * last-known-good age while the source is unreachable.
  *
  * <p>cpu.max: {@code temper_cpu_max_mechanism{mechanism}} is 1 for the mechanism that holds cgroup
  * cpu.max on the node now (scheduler-cgroup, scheduler-pod-ceilings, kernel-cfs, dry-run), and
@@ -59,6 +68,7 @@ final class StatusMetrics implements AutoCloseable {
     // Tiers come and go with policy revisions: MultiGauge removes the rows a refresh leaves out.
     private final MultiGauge tierPods;
     private final MultiGauge tierCeiling;
+    private final MultiGauge revisionInfo;
     // The per-tier counters, by tier name: registered when a tier's counters first appear,
     // removed when a refresh no longer has them.
     private final Map<String, List<Meter>> tierCounters = new HashMap<>();
@@ -92,6 +102,9 @@ final class StatusMetrics implements AutoCloseable {
         tierPods = MultiGauge.builder("temper.tier.pods").description("pods placed in each tier").register(registry);
         tierCeiling = MultiGauge.builder("temper.tier.ceiling.cpus")
                 .description("the tier's CPU ceiling in CPUs").register(registry);
+        revisionInfo = MultiGauge.builder("temper.policy.revision.info")
+                .description("the policy revision in force: always 1, the revision in the label (empty before one is loaded)")
+                .register(registry);
         for (Outcome o : Outcome.values()) {
             meters.add(FunctionCounter.builder("temper.audit.events", audit, a -> a.count(o))
                     .description("audited API requests by outcome").tag("outcome", o.wire()).register(registry));
@@ -109,7 +122,8 @@ final class StatusMetrics implements AutoCloseable {
                 .filter(t -> t.ceilingCpus() != null)
                 .map(t -> MultiGauge.Row.of(Tags.of("tier", t.name()), t.ceilingCpus()))
                 .toList(), true);
-        List<String> counted = status == null ? List.of() : status.stats().all().stream().map(AgentStatus.TierStat::name).toList();
+        revisionInfo.register(List.of(MultiGauge.Row.of(Tags.of("revision", revision(status)), 1)), true);
+        List<String> counted = tierNames(status);
         tierCounters.keySet().removeIf(name -> {
             if (counted.contains(name)) return false;
             tierCounters.get(name).forEach(registry::remove);
@@ -124,7 +138,12 @@ final class StatusMetrics implements AutoCloseable {
                         tier, AgentStatus.TierStat::runtimeSeconds),
                 tierCounter("temper.tier.throttled", null, "times the tier was found at its ceiling with work queued",
                         tier, t -> t.throttled()),
+                tierCounter("temper.tier.enqueued", null, "tasks queued on the tier's queues", tier, t -> t.enqueued()),
                 tierCounter("temper.tier.dispatched", null, "tasks moved from the tier's queues to a CPU", tier, t -> t.dispatched()),
+                tierCounter("temper.tier.direct.dispatches", null, "wake-ups of the tier's tasks placed straight on an idle CPU",
+                        tier, t -> t.direct()),
+                tierCounter("temper.tier.preemptions", null, "CPUs running lower-ranked work that a wake-up of the tier's tasks preempted",
+                        tier, t -> t.preempts()),
                 FunctionCounter.builder("temper.tier.pod.throttled", current, r -> podThrottled(r.get(), tier))
                         .description("times the tier's pods were held back for their next period by their own CPU limit (cpu.max or pod ceiling)")
                         .tag("tier", tier).register(registry),
@@ -134,9 +153,8 @@ final class StatusMetrics implements AutoCloseable {
 
     private Meter tierCounter(String name, String unit, String help, String tier, ToDoubleFunction<AgentStatus.TierStat> value) {
         return FunctionCounter.builder(name, current, r -> {
-                    AgentStatus s = r.get();
-                    if (s == null) return 0;
-                    return s.stats().all().stream().filter(t -> t.name().equals(tier)).mapToDouble(value).findFirst().orElse(0);
+                    AgentStatus.TierStat t = stat(r.get(), tier);
+                    return t == null ? 0 : value.applyAsDouble(t);
                 })
                 .description(help).baseUnit(unit).tag("tier", tier).register(registry);
     }
@@ -147,29 +165,51 @@ final class StatusMetrics implements AutoCloseable {
                 .mapToLong(AgentStatus.TierThrottling::throttled).findFirst().orElse(0);
     }
 
-    /** {@code temper_tier_wake_latency_seconds}: the scheduler's histogram, cumulative from its load. */
+    /**
+     * {@code temper_tier_wake_latency_seconds}: the scheduler's histogram, cumulative from its
+     * load; all zero for a tier while no scheduler counts.
+     */
     private MetricSnapshots wakeLatency() {
         AgentStatus s = current.get();
-        if (s == null || !s.stats().available()) return MetricSnapshots.of();
         HistogramSnapshot.Builder h = HistogramSnapshot.builder().name("temper_tier_wake_latency_seconds").unit(Unit.SECONDS)
                 .help("time from a task's wake-up to running, per tier; buckets are the scheduler's powers of two of microseconds");
-        for (AgentStatus.TierStat t : s.stats().all()) {
+        for (String tier : tierNames(s)) {
+            AgentStatus.TierStat t = stat(s, tier);
             ClassicHistogramBuckets.Builder b = ClassicHistogramBuckets.builder();
-            List<Long> counts = t.wakeBuckets();
-            for (int i = 0; i < counts.size(); i++) {
+            for (int i = 0; i < TierStats.LAT_BUCKETS; i++) {
                 // bucket i counts latencies below 2^i us; the last one, every longer latency
-                b.bucket(i == counts.size() - 1 ? Double.POSITIVE_INFINITY : (1L << i) / 1e6, counts.get(i));
+                long count = t == null || i >= t.wakeBuckets().size() ? 0 : t.wakeBuckets().get(i);
+                b.bucket(i == TierStats.LAT_BUCKETS - 1 ? Double.POSITIVE_INFINITY : (1L << i) / 1e6, count);
             }
             h.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder().classicHistogramBuckets(b.build())
-                    .sum(t.wakeSeconds()).labels(Labels.of("tier", t.name())).build());
+                    .sum(t == null ? 0 : t.wakeSeconds()).labels(Labels.of("tier", tier)).build());
         }
         return MetricSnapshots.of(h.build());
+    }
+
+    /** The tiers with series: the policy's, by rank, then {@code (system)}, which exists from the start. */
+    private static List<String> tierNames(AgentStatus s) {
+        List<String> names = new ArrayList<>();
+        if (s != null) s.tiers().forEach(t -> names.add(t.name()));
+        names.add(AgentStatus.TierStat.SYSTEM);
+        return names;
+    }
+
+    /** The tier's counters as last sampled, or null while the scheduler's counters are not available. */
+    private static AgentStatus.TierStat stat(AgentStatus s, String tier) {
+        if (s == null || !s.stats().available()) return null;
+        return s.stats().all().stream().filter(t -> t.name().equals(tier)).findFirst().orElse(null);
+    }
+
+    private static String revision(AgentStatus s) {
+        return s == null || s.policyRevision() == null ? "" : s.policyRevision();
     }
 
     @Override
     public synchronized void close() {
         tierPods.register(List.of(), true);
         tierCeiling.register(List.of(), true);
+        revisionInfo.register(List.of(), true);
         tierCounters.values().forEach(ms -> ms.forEach(registry::remove));
         tierCounters.clear();
         if (prometheus != null) prometheus.getPrometheusRegistry().unregister(wakeLatency);

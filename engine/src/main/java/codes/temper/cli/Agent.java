@@ -9,6 +9,8 @@ import codes.temper.kube.FileWorld;
 import codes.temper.kube.InformerWorld;
 import codes.temper.kube.NodeStatusWriter;
 import codes.temper.policy.PolicySet;
+import codes.temper.build.BuildInfo;
+import codes.temper.reconcile.AgentMetrics;
 import codes.temper.reconcile.AgentStatus;
 import codes.temper.reconcile.CgroupIds;
 import codes.temper.reconcile.PolicyRevision;
@@ -86,6 +88,7 @@ public final class Agent implements AutoCloseable {
 
     private final Options options;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AgentMetrics counters = new AgentMetrics(metrics);
     private final SafeModeSignals signals = new SafeModeSignals();
     private final RuleEngine rules = RuleEngine.get();
     private final Supplier<Optional<PolicyRevision>> policy;
@@ -140,7 +143,7 @@ public final class Agent implements AutoCloseable {
             case UNKNOWN -> "cannot tell whether this kernel passes cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
         }, cpuMax.why());
         reconciler = new Reconciler(nodeName, world, policy, rules, cgroups, supervisor, choice.why().orElse(null),
-                cpuMax, signals, o.pacing(), Clock.systemUTC(), metrics, this::statusChanged);
+                cpuMax, signals, o.pacing(), Clock.systemUTC(), counters, this::statusChanged);
         polls = new PolicyPolls(source, PollPlan.forNode(nodeName, o.pollInterval()), this::report, Clock.systemUTC());
         safeModeFile = o.safeModeFile() == null ? null : new SafeModeFile(o.safeModeFile(), reconciler);
         requestFile = o.api() == null || o.cacheDir() == null ? null
@@ -192,8 +195,13 @@ public final class Agent implements AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
             }
         }
-        LOG.log(Level.INFO, "temper agent started for node {0} (driver {1}, policies {2})", nodeName, supervisor.driver().kind(),
-                Redaction.text(options.policies()));
+        AgentStatus st = status();
+        LOG.log(Level.INFO, "temper agent {0} started: node {1} ({2}), mode {3}, driver {4}, policies {5} (revision {6}), status API {7}",
+                BuildInfo.VERSION, nodeName, options.fileMode() ? "file mode: " + options.podsFile() + ", " + options.nodeFile()
+                        : "cluster: " + Redaction.text(options.client().getConfiguration().getMasterUrl()),
+                st.mode().wire(), supervisor.driver().kind(), Redaction.text(options.policies()),
+                st.policySource() == null || st.policySource().revision() == null ? "none yet" : st.policySource().revision(),
+                server == null ? "off" : options.api().bind() + ":" + server.port());
         return this;
     }
 
@@ -229,6 +237,11 @@ public final class Agent implements AutoCloseable {
 
     public PrometheusMeterRegistry metrics() {
         return metrics;
+    }
+
+    /** The agent's own counters and its reconcile latency, as also found in {@link #metrics()}. */
+    public AgentMetrics counters() {
+        return counters;
     }
 
     public String nodeName() {
@@ -275,19 +288,19 @@ public final class Agent implements AutoCloseable {
             }
             case REJECTED -> {
                 LOG.log(Level.ERROR, "policy revision {0} rejected, last good kept: {1}", r.revision(), r.message());
-                metrics.counter("temper_policy_rejections_total").increment();
+                counters.policyRejected();
                 if (statusWriter != null) statusWriter.rejectedRevision(r.revision(), r.message());
             }
             case FAILED -> {
                 LOG.log(Level.WARNING, "policy source unreachable, last good kept: {0}", r.message());
-                metrics.counter("temper_policy_poll_failures_total").increment();
+                counters.policyPollFailed();
             }
             case UNCHANGED -> { }
         }
     }
 
     private void schedulerEvent(SchedulerSupervisor.Event e) {
-        metrics.counter("temper_scheduler_events_total", "kind", e.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
+        counters.schedulerEvent(e.kind());
         if (reconciler != null && e.kind() != SchedulerSupervisor.Event.Kind.ATTACHED && e.kind() != SchedulerSupervisor.Event.Kind.DETACHED) {
             reconciler.signal("scheduler");
         }
@@ -319,8 +332,15 @@ public final class Agent implements AutoCloseable {
             }
         }
         if (statusWriter != null) statusWriter.close();
-        LOG.log(Level.WARNING, "stood down: the scheduler was {0} ({1} driver, mode {2}, {3} pod(s) in {4} tier(s)); "
-                + "the node runs its stock scheduler (CFS)", before.scheduler().phase(), before.scheduler().driver(),
-                before.mode().wire(), before.tiers().stream().mapToInt(AgentStatus.Tier::pods).sum(), before.tiers().size());
+        List<String> stopped = new java.util.ArrayList<>();
+        if (server != null) stopped.add("status API");
+        if (safeModeFile != null) stopped.add("safe-mode file watch");
+        stopped.addAll(List.of("reconcile loop", "scheduler supervisor", "policy polls"));
+        stopped.add(world instanceof InformerWorld ? "node and pod watches" : "snapshot file watch");
+        if (statusWriter != null) stopped.add("node status writer");
+        LOG.log(Level.WARNING, "stood down: the scheduler was {0} ({1} driver, mode {2}, {3} pod(s) in {4} tier(s), revision {5}); "
+                + "the node runs its stock scheduler (CFS); stopped: {6}", before.scheduler().phase(), before.scheduler().driver(),
+                before.mode().wire(), before.tiers().stream().mapToInt(AgentStatus.Tier::pods).sum(), before.tiers().size(),
+                before.policyRevision() == null ? "none" : before.policyRevision(), String.join(", ", stopped));
     }
 }

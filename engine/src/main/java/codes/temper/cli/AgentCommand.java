@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -24,6 +25,9 @@ import picocli.CommandLine.Spec;
 final class AgentCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    LogOptions logging;
 
     @Option(names = "--policies", required = true, paramLabel = "DIR|URL", description = "Policy directory or Git location <url>[#<ref>[:<path>]].")
     String policies;
@@ -115,6 +119,7 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logging.apply();
         boolean fileMode = podsFile != null || nodeFile != null;
         if (fileMode && (podsFile == null || nodeFile == null)) {
             throw new ParameterException(spec.commandLine(), "--pods-file and --node-file go together");

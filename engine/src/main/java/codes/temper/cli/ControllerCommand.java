@@ -1,6 +1,8 @@
 package codes.temper.cli;
 
+import codes.temper.build.BuildInfo;
 import codes.temper.controller.SafeModeController;
+import codes.temper.text.Redaction;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -12,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,6 +27,10 @@ import picocli.CommandLine.Option;
 @Command(name = "controller", mixinStandardHelpOptions = true,
         description = "Set temper.codes/safe-mode-requested on nodes from TemperPolicy objects.")
 public final class ControllerCommand implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger(ControllerCommand.class.getName());
+
+    @Mixin
+    LogOptions logging;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
             description = "kubeconfig to use; default: fabric8's standard resolution (KUBECONFIG, ~/.kube/config, else the"
@@ -41,6 +48,7 @@ public final class ControllerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        logging.apply();
         Config config = kubeconfig == null ? Config.autoConfigure(null)
                 : Config.fromKubeconfig(readKubeconfig());
         CountDownLatch stop = new CountDownLatch(1);
@@ -56,13 +64,22 @@ public final class ControllerCommand implements Callable<Integer> {
             }
         }, "temper-controller-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        LOG.log(System.Logger.Level.INFO, "temper controller {0} starting: API server {1}, resync every {2}, debounce {3}",
+                BuildInfo.VERSION, Redaction.text(config.getMasterUrl()), resync, debounce);
+        SafeModeController.Stats stats = null;
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
              SafeModeController controller = new SafeModeController(client,
                      new SafeModeController.Options(resync, debounce, debounce.multipliedBy(10)))) {
             controller.start();
             stop.await();
-            System.err.println("temper controller: stopping; " + controller.stats());
+            LOG.log(System.Logger.Level.INFO, "temper controller stopping (SIGTERM or exit): closing the watches");
+            stats = controller.stats();
         } finally {
+            // Logged before the shutdown hook is released: the JVM ends right after.
+            if (stats != null) {
+                LOG.log(System.Logger.Level.INFO, "temper controller stopped: reconcile loop and watches closed; the node"
+                        + " annotations it set stay (agents keep honouring them); {0}", stats);
+            }
             stopped.countDown();
         }
         return 0;

@@ -1,5 +1,6 @@
 package codes.temper.cli;
 
+import codes.temper.log.Logging;
 import codes.temper.text.Printable;
 import codes.temper.text.Redaction;
 
@@ -19,6 +20,12 @@ public final class Main {
         // Before anything logs: logging must outlive the shutdown hook that stands the scheduler down.
         if (System.getProperty("java.util.logging.manager") == null) {
             System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
+        }
+        // One line per event from the first record on, libraries included; agent and controller
+        // apply their --log-format and --log-level over this once their options are parsed. A
+        // configuration given with -Djava.util.logging.config.file is left to stand until then.
+        if (System.getProperty("java.util.logging.config.class") == null && System.getProperty("java.util.logging.config.file") == null) {
+            System.setProperty("java.util.logging.config.class", Logging.class.getName());
         }
         System.exit(run(System.out, System.err, args));
     }

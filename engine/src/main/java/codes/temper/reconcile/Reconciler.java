@@ -4,18 +4,16 @@ import codes.temper.text.Printable;
 import codes.temper.concurrent.Coalescing;
 import codes.temper.concurrent.CoalescingLoop;
 import codes.temper.concurrent.Daemons;
+import codes.temper.rules.Mode;
 import codes.temper.rules.RuleEngine;
 import codes.temper.sched.CpuMaxProbe;
 import codes.temper.sched.SchedulerSupervisor;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -71,8 +69,7 @@ public final class Reconciler implements AutoCloseable {
     private final SafeModeSignals signals;
     private final Pacing pacing;
     private final Consumer<AgentStatus> onStatus;
-    private final MeterRegistry metrics;
-    private final Timer reconcileTimer;
+    private final AgentMetrics metrics;
     private final StatusReport report;
     private final ReconcilePass pass;
     private final CoalescingLoop loop;
@@ -81,6 +78,9 @@ public final class Reconciler implements AutoCloseable {
     // while, and must not hold up the loop meanwhile.
     private final ScheduledExecutorService statsTimer = Daemons.scheduler("temper-stats");
     private volatile AgentStatus status;
+    // The mode the log last announced: a change is logged once, by whichever thread publishes it.
+    private final Object modeLog = new Object();
+    private Mode loggedMode;
     private volatile AgentStatus.SchedulerStats stats;
 
     /**
@@ -89,7 +89,7 @@ public final class Reconciler implements AutoCloseable {
      */
     public Reconciler(String nodeName, World world, Supplier<Optional<PolicyRevision>> policy, RuleEngine rules, CgroupIds cgroups,
             SchedulerSupervisor supervisor, String dryRunWhy, CpuMaxProbe.Result cpuMaxProbe, SafeModeSignals signals, Pacing pacing,
-            Clock clock, MeterRegistry metrics, Consumer<AgentStatus> onStatus) {
+            Clock clock, AgentMetrics metrics, Consumer<AgentStatus> onStatus) {
         this.world = world;
         this.policy = policy;
         this.supervisor = supervisor;
@@ -97,13 +97,12 @@ public final class Reconciler implements AutoCloseable {
         this.pacing = pacing;
         this.metrics = metrics;
         this.onStatus = onStatus;
-        this.reconcileTimer = Timer.builder("temper_reconcile").description("one pass: evaluate the rules and apply the difference")
-                .publishPercentiles(0.5, 0.99).register(metrics);
         this.report = new StatusReport(nodeName, supervisor, dryRunWhy, cpuMaxProbe, clock);
         this.pass = new ReconcilePass(nodeName, rules, cgroups, supervisor, report, cpuMaxProbe, signals, clock, System::nanoTime);
         this.loop = new CoalescingLoop("temper-reconcile", new Coalescing.Pacing(pacing.debounce(), pacing.maxDelay(), pacing.resync()),
                 batch -> runPass(batch.trigger(), batch.events()));
         this.status = report.starting();
+        this.loggedMode = status.mode();
         this.sampler = new StatsSampler(supervisor, dryRunWhy, clock, System::nanoTime);
         this.stats = sampler.initial();
     }
@@ -131,7 +130,7 @@ public final class Reconciler implements AutoCloseable {
     }
 
     private void counted(String trigger) {
-        metrics.counter("temper_reconcile_events_total", "trigger", trigger).increment();
+        metrics.reconcileEvent(trigger);
     }
 
     /**
@@ -142,7 +141,7 @@ public final class Reconciler implements AutoCloseable {
         boolean changed = signals.set(source, on, why);
         if (on) supervisor.standDown();
         if (changed) {
-            metrics.counter("temper_safe_mode_transitions_total", "to", on ? "on" : "off").increment();
+            metrics.safeModeTransition(on);
             LOG.log(on ? Level.WARNING : Level.INFO, "safe mode {0} ({1}: {2})", on ? "ON" : "withdrawn", source,
                     Printable.escape(why)); // the API's reason and the annotation's value are the caller's text
             if (on) publish(report.safeMode(status, signals.reasons()));
@@ -174,9 +173,10 @@ public final class Reconciler implements AutoCloseable {
     public AgentStatus reconcileOnce(String trigger, int events) {
         ReconcilePass.Outcome o = pass.run(world.view(), policy.get(), trigger, events);
         if (o.decided()) {
-            metrics.counter("temper_map_writes_total").increment(o.writes());
-            reconcileTimer.record(o.nanos(), TimeUnit.NANOSECONDS);
+            metrics.pass(o.writes(), o.nanos());
         }
+        LOG.log(Level.DEBUG, "pass on {0} ({1} event(s)): mode {2}, {3} map write(s), {4} ms", trigger, events, o.status().mode().wire(),
+                o.writes(), o.nanos() / 1_000_000);
         o.cgroupRetry().delay(pacing.cgroupRetry(), pacing.cgroupRetryMax()).ifPresent(after -> {
             if (loop.retryAfter("cgroup-retry", after)) counted("cgroup-retry");
         });
@@ -186,11 +186,29 @@ public final class Reconciler implements AutoCloseable {
 
     private void publish(AgentStatus st) {
         status = st;
+        logModeChange(st);
         try {
             onStatus.accept(st);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "status listener failed", e);
         }
+    }
+
+    /**
+     * One line for each change of mode, with the reasons: what an operator reads first to learn
+     * why a node is on CFS. Safe mode and degraded are warnings (the node is not on its tiers for
+     * a reason someone should know); the rest is information.
+     */
+    private void logModeChange(AgentStatus st) {
+        Mode from;
+        synchronized (modeLog) {
+            from = loggedMode;
+            if (from == st.mode()) return;
+            loggedMode = st.mode();
+        }
+        Level level = st.mode() == Mode.SAFE_MODE || st.mode() == Mode.DEGRADED ? Level.WARNING : Level.INFO;
+        LOG.log(level, "mode {0} -> {1}: {2}", from.wire(), st.mode().wire(),
+                st.reasons().isEmpty() ? "(no reason given)" : String.join("; ", st.reasons()));
     }
 
     /** Stops the loop. The scheduler is the supervisor's to release (the agent closes it next). */

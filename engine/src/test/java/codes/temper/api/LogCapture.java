@@ -12,15 +12,18 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Everything the process logs while a test runs: System.Logger records (the JDK routes them to
- * java.util.logging here) at every level, and whatever reaches stderr (slf4j-simple, Jetty).
+ * Everything the process logs while a test runs: temper's own System.Logger records (the JDK
+ * routes them to java.util.logging) at every level, the libraries' slf4j records (slf4j-jdk14
+ * routes them there too) at the levels configured, and whatever else reaches stderr. Only
+ * temper's loggers are opened up to every level: Jetty's debug output is not the agent's log.
  */
 final class LogCapture implements AutoCloseable {
 
     private final List<LogRecord> records = new ArrayList<>();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final Logger root = Logger.getLogger("");
-    private final Level rootLevel = root.getLevel();
+    private final Logger temper = Logger.getLogger("codes.temper");
+    private final Level temperLevel = temper.getLevel();
     private final PrintStream originalErr = System.err;
     private final Handler handler = new Handler() {
         @Override
@@ -41,7 +44,7 @@ final class LogCapture implements AutoCloseable {
 
     LogCapture() {
         handler.setLevel(Level.ALL);
-        root.setLevel(Level.ALL);
+        temper.setLevel(Level.ALL);
         root.addHandler(handler);
         System.setErr(new PrintStream(new Tee(originalErr, stderr), true, StandardCharsets.UTF_8));
     }
@@ -70,7 +73,7 @@ final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         root.removeHandler(handler);
-        root.setLevel(rootLevel);
+        temper.setLevel(temperLevel);
         System.setErr(originalErr);
     }
 

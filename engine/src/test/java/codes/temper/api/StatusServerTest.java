@@ -241,9 +241,12 @@ class StatusServerTest {
                 "temper_tier_pod_throttled_total{tier=\"critical\"} 0.0");
         assertThat(m).as("no per-pod series").doesNotContain("crunch-1");
 
+        // Before a policy: no tier but the system tier, at 0.
         status.set(Fixtures.notReady());
-        assertThat(get("/metrics").body()).doesNotContain("temper_cpu_max_mechanism{mechanism=\"scheduler-pod-ceilings\"} 1.0")
-                .doesNotContain("temper_tier_pod_throttled_total{");
+        String before = get("/metrics").body();
+        assertThat(before).doesNotContain("temper_cpu_max_mechanism{mechanism=\"scheduler-pod-ceilings\"} 1.0")
+                .contains("temper_tier_pod_throttled_total{tier=\"(system)\"} 0.0");
+        assertThat(before.lines().filter(l -> l.startsWith("temper_tier_pod_throttled_total{"))).hasSize(1);
     }
 
     @Test
@@ -270,11 +273,23 @@ class StatusServerTest {
         assertThat(m.lines().filter(l -> l.startsWith("temper_tier_wake_latency_seconds_bucket{tier=\"critical\"")).count())
                 .as("23 bounded buckets and +Inf").isEqualTo(24);
 
-        // Counters gone (safe mode, dry run): the series go with them, nothing stale stays.
-        status.set(Fixtures.safeMode().withStats(AgentStatus.SchedulerStats.unavailable("no scheduler loaded (DETACHED)")));
+        assertThat(m).contains("temper_tier_enqueued_total{tier=\"critical\"} 120.0", "temper_tier_direct_dispatches_total{tier=\"critical\"} 80.0",
+                "temper_tier_preemptions_total{tier=\"critical\"} 7.0");
+
+        // No scheduler loaded (safe mode, a dry run): every series stays, at 0, as a counter reset
+        // reads; nothing stale, and nothing for a dashboard to see vanish.
+        status.set(Fixtures.attached(Fixtures.tiers()).withStats(AgentStatus.SchedulerStats.unavailable("no scheduler loaded (DETACHED)")));
         String after = get("/metrics").body();
-        assertThat(after).doesNotContain("temper_tier_runtime_seconds_total{", "temper_tier_wake_latency_seconds_bucket{");
-        // and come back with them
+        assertThat(after).contains("temper_tier_runtime_seconds_total{tier=\"(system)\"} 0.0",
+                "temper_tier_wake_latency_seconds_bucket{tier=\"(system)\",le=\"+Inf\"} 0",
+                "temper_tier_wake_latency_seconds_count{tier=\"(system)\"} 0");
+        assertThat(Fixtures.tiers()).hasSizeGreaterThan(1);
+        for (AgentStatus.Tier t : Fixtures.tiers()) {
+            assertThat(after).contains("temper_tier_runtime_seconds_total{tier=\"" + t.name() + "\"} 0.0",
+                    "temper_tier_wake_latency_seconds_count{tier=\"" + t.name() + "\"} 0");
+        }
+        assertThat(after).doesNotContain("12.5");
+        // and count again when the scheduler is back
         status.set(Fixtures.attached(Fixtures.tiers()).withStats(Fixtures.stats()));
         assertThat(get("/metrics").body()).contains("temper_tier_runtime_seconds_total{tier=\"critical\"} 12.5");
     }

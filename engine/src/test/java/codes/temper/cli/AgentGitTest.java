@@ -74,8 +74,7 @@ class AgentGitTest {
                 assertThat(st.tiers().getFirst().ceilingCpus()).isEqualTo(3.955);
 
                 repo.commit("broken", Map.of("policies/tiers.yaml", PolicyRepo.tiers("150%")));
-                await(agent, s -> agent.metrics().find("temper_policy_rejections_total").counter() != null
-                        && agent.metrics().find("temper_policy_rejections_total").counter().count() >= 1, "rejection counted");
+                await(agent, s -> agent.counters().rejections() >= 1, "rejection counted");
                 assertThat(agent.status().policyRevision()).isEqualTo("main@sha1:" + second.name());
             } finally {
                 agent.close();

@@ -432,4 +432,24 @@ class HelmChartTest {
         assertThat(c.one(CustomResourceDefinition.class, "temperpolicies.temper.codes").getSpec())
                 .isEqualTo(base.one(CustomResourceDefinition.class, "temperpolicies.temper.codes").getSpec());
     }
+
+    /**
+     * logging.format and logging.level reach agent and controller as --log-format/--log-level the
+     * real CLI accepts; at the defaults (text, info) neither is passed, so the manifests stay the
+     * kustomize base's. A value the CLI would refuse at start fails the render instead.
+     */
+    @Test
+    void loggingValuesBecomeTheCommandsLogOptions() {
+        assertThat(agentContainer(defaults).getArgs()).noneMatch(a -> a.startsWith("--log-"));
+        Chart json = Chart.render(t -> t.set("logging.format", "json").set("logging.level", "debug"));
+        assertThat(parseAgentArgs(agentContainer(json).getArgs())).containsEntry("--log-format", "JSON")
+                .containsKey("--log-level");
+        List<String> controller = json.one(Deployment.class, "temper-controller").getSpec().getTemplate().getSpec().getContainers()
+                .getFirst().getArgs();
+        assertThat(controller).containsExactly("controller", "--resync", "10m", "--log-format", "json", "--log-level", "debug");
+        CommandLine.ParseResult parsed = new CommandLine(new codes.temper.cli.Main()).parseArgs(controller.toArray(String[]::new));
+        assertThat(parsed.subcommand().unmatched()).isEmpty();
+        assertThatThrownBy(() -> Chart.render(t -> t.set("logging.format", "logfmt"))).hasMessageContaining("text or json");
+        assertThatThrownBy(() -> Chart.render(t -> t.set("logging.level", "verbose"))).hasMessageContaining("error, warn, info");
+    }
 }

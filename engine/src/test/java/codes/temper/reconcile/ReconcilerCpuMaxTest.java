@@ -62,7 +62,7 @@ class ReconcilerCpuMaxTest {
         SchedulerSupervisor supervisor = new SchedulerSupervisor(driver, EjectionBackoff.defaults(), Clock.systemUTC(), e -> { });
         try (Reconciler r = new Reconciler("node-a", world, () -> Optional.of(new PolicyRevision(policy, "test@1")), RuleEngine.get(),
                 new CgroupIds(cg), supervisor, "test", probe, new SafeModeSignals(), Reconciler.Pacing.DEFAULT,
-                Clock.systemUTC(), new SimpleMeterRegistry(), s -> { })) {
+                Clock.systemUTC(), new AgentMetrics(new SimpleMeterRegistry()), s -> { })) {
             AgentStatus st = r.reconcileOnce("test", 1);
             return new Pass(st, driver.applied().pods(), limits);
         }
