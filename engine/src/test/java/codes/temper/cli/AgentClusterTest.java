@@ -195,13 +195,17 @@ class AgentClusterTest {
         await(() -> dryRun().applied().podTiers().size() == 29 + 200, "all 200 burst pods mapped");
         // The last round put every burst pod in "high" (rank 1), next to the 4 pods already there.
         await(() -> dryRun().applied().podTiers().values().stream().filter(t -> t == 1).count() == 204, "burst settled in tier high");
+        // The events reach the agent through its watch until the burst has settled, later than the
+        // client sent them on a loaded machine: the window the pacing sees ends here.
+        double settledMs = (System.nanoTime() - burstStart) / 1e6;
         Thread.sleep(Reconciler.Pacing.DEFAULT.maxDelay().toMillis() + 200); // the last window
         double passes = reconciles() - before;
         int applies = dryRun().history().size() - appliesBefore;
-        System.out.printf("burst of 1000 pod events over %.0f ms: %.0f reconcile passes, %d applies%n", burstMs, passes, applies);
+        System.out.printf("burst of 1000 pod events sent over %.0f ms, settled after %.0f ms: %.0f reconcile passes, %d applies%n",
+                burstMs, settledMs, passes, applies);
         // The debounce's contract: while events keep coming, at most one pass per maxDelay (the
         // production default, 2 s), plus the one after the last event; never one pass per event.
-        long bound = (long) Math.ceil(burstMs / Reconciler.Pacing.DEFAULT.maxDelay().toMillis()) + 3;
+        long bound = (long) Math.ceil(settledMs / Reconciler.Pacing.DEFAULT.maxDelay().toMillis()) + 3;
         assertThat(passes).isGreaterThan(0).isLessThanOrEqualTo(bound);
         assertThat(applies).isLessThanOrEqualTo((int) bound);
         assertThat(dryRun().history().subList(appliesBefore, dryRun().history().size()).stream().mapToInt(ConfigDiff::writes).sum())

@@ -175,7 +175,7 @@ class JsonLogTest {
                 var annotations = client.nodes().withName("node-0").get().getMetadata().getAnnotations();
                 return annotations != null && "true".equals(annotations.get("temper.codes/safe-mode-requested"));
             });
-            awaitLog(log, "the annotation logged", t -> t.contains("node node-0: "));
+            awaitLog(log, "the annotation logged", t -> t.contains("patched 1 node(s) (node-0)"));
             stop();
 
             List<JsonNode> records = records(log);
@@ -183,7 +183,7 @@ class JsonLogTest {
             assertThat(matching(records, command, m -> m.startsWith("temper controller " + BuildInfo.VERSION + " starting: API server http://127.0.0.1:")))
                     .hasSize(1);
             assertThat(matching(records, "codes.temper.controller.SafeModeController", m -> m.startsWith("controller started: "))).hasSize(1);
-            assertThat(matching(records, "codes.temper.controller.SafeModeController", m -> m.startsWith("node node-0: "))).isNotEmpty();
+            assertThat(matching(records, "codes.temper.controller.SafeModeController", m -> m.startsWith("patched 1 node(s) (node-0)"))).isNotEmpty();
             assertThat(matching(records, command, m -> m.startsWith("temper controller stopped: "))).singleElement()
                     .satisfies(r -> assertThat(r.get("message").asString()).contains("passes=", "nodePatches="));
         }
