@@ -203,9 +203,11 @@ class AgentClusterTest {
         int applies = dryRun().history().size() - appliesBefore;
         System.out.printf("burst of 1000 pod events sent over %.0f ms, settled after %.0f ms: %.0f reconcile passes, %d applies%n",
                 burstMs, settledMs, passes, applies);
-        // The debounce's contract: while events keep coming, at most one pass per maxDelay (the
-        // production default, 2 s), plus the one after the last event; never one pass per event.
-        long bound = (long) Math.ceil(settledMs / Reconciler.Pacing.DEFAULT.maxDelay().toMillis()) + 3;
+        // Batched, never one pass per event. The exact pacing (a pass after 200 ms of quiet, at
+        // most one per 2 s while events keep coming) is CoalescingTest's, on a virtual clock: here
+        // a loaded machine leaves quiet gaps inside the burst, each rightly a pass, so a bound on
+        // wall time would test the machine. One pass per 20 events at most holds on any machine.
+        long bound = 1000 / 20;
         assertThat(passes).isGreaterThan(0).isLessThanOrEqualTo(bound);
         assertThat(applies).isLessThanOrEqualTo((int) bound);
         assertThat(dryRun().history().subList(appliesBefore, dryRun().history().size()).stream().mapToInt(ConfigDiff::writes).sum())
