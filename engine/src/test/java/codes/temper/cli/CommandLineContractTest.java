@@ -37,6 +37,7 @@ class CommandLineContractTest {
     @ParameterizedTest
     @MethodSource("commandNames")
     void everyCommandsHelpListsItsExitCodes(String command) {
+        assertThat(ExitCodes.documented(command)).as("an entry for %s in ExitCodes", command).isTrue();
         CliRun r = CliRun.of(command, "--help");
         assertThat(r.code()).as(r.err()).isZero();
         String exitCodes = r.out().substring(r.out().indexOf("Exit codes:"));
