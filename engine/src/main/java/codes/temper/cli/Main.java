@@ -1,20 +1,38 @@
 package codes.temper.cli;
 
+import codes.temper.build.BuildInfo;
 import codes.temper.log.Logging;
 import codes.temper.text.Printable;
 import codes.temper.text.Redaction;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code temper} command line. Exit codes: 0 ok, 1 invalid input or failed check, 2 usage. */
+/** The {@code temper} command line. Each command's exit codes are in its {@code --help} ({@link ExitCodes}). */
 @Command(name = "temper", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Kernel-level CPU QoS tiers for Kubernetes nodes.",
-        subcommands = {PlanCommand.class, ValidateCommand.class, TestCommand.class, BenchCommand.class, AgentCommand.class, ControllerCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {PlanCommand.class, ValidateCommand.class, TestCommand.class, StatusCommand.class, BenchCommand.class,
+                AgentCommand.class, ControllerCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+
+    /** What {@code -} reads ({@code --pods -}); a field so that tests can hand a command its input. */
+    private final InputStream stdin;
+
+    /** The command tree on the process's standard input (what tests that only parse arguments build). */
+    public Main() {
+        this(System.in);
+    }
+
+    private Main(InputStream stdin) {
+        this.stdin = stdin;
+    }
+
+    InputStream stdin() {
+        return stdin;
+    }
 
     public static void main(String[] args) {
         // Before anything logs: logging must outlive the shutdown hook that stands the scheduler down.
@@ -27,15 +45,19 @@ public final class Main {
         if (System.getProperty("java.util.logging.config.class") == null && System.getProperty("java.util.logging.config.file") == null) {
             System.setProperty("java.util.logging.config.class", Logging.class.getName());
         }
-        System.exit(run(System.out, System.err, args));
+        System.exit(run(System.in, System.out, System.err, args));
     }
 
     /** Runs one command with the given streams; never throws, never prints a stack trace. */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return run(InputStream.nullInputStream(), out, err, args);
+    }
+
+    /** As {@link #run(PrintStream, PrintStream, String...)}, with {@code in} as standard input. */
+    public static int run(InputStream in, PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = commandLine(in);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("temper: " + Printable.escape(Redaction.text(e.getMessage() == null ? e.toString() : e.getMessage())));
             if (System.getenv("TEMPER_DEBUG") != null) e.printStackTrace(cmd.getErr());
@@ -54,11 +76,36 @@ public final class Main {
         return code;
     }
 
+    /** The whole command tree as it runs, also what {@code temper completion} describes. */
+    static CommandLine commandLine(InputStream in) {
+        CommandLine cli = new CommandLine(new Main(in));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        ExitCodes.document(cli);
+        versionEverywhere(cli);
+        return cli;
+    }
+
+    /** {@code temper plan --version} answers like {@code temper --version}, not with an empty line. */
+    private static void versionEverywhere(CommandLine c) {
+        c.getCommandSpec().versionProvider(new Version());
+        c.getSubcommands().values().forEach(Main::versionEverywhere);
+    }
+
+    /**
+     * The version Maven built ({@link BuildInfo}, filtered at build time, so the jar and the
+     * build's classes say the same); the jar's manifest is the fallback. Only a build that
+     * bypassed Maven says {@code dev}.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"temper " + version()};
+        }
+
+        static String version() {
+            if (!BuildInfo.VERSION.equals("dev")) return BuildInfo.VERSION;
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"temper " + (v == null ? "dev" : v)};
+            return v == null ? "dev" : v;
         }
     }
 }

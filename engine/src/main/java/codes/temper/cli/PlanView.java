@@ -9,8 +9,6 @@ import codes.temper.rules.TierCeiling;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The {@code temper plan} output: the JSON shape of DESIGN.md ("Decisions"), and a table for people. */
 record PlanView(String node, String policyRevision, DecisionView decision, List<TierView> tiers,
@@ -29,8 +27,6 @@ record PlanView(String node, String policyRevision, DecisionView decision, List<
     record AssignmentView(String namespace, String name, String uid, String qosClass, long priority,
                           String priorityClassName, String phase, boolean terminating, String tier,
                           String rule, String because, String cgroup, long cpuRequestMillis, int weight) {}
-
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     /** @param notes the policy source's notes: files read but skipped as not Temper's */
     static PlanView of(Decision d, String revision, List<String> notes) {
@@ -54,10 +50,6 @@ record PlanView(String node, String policyRevision, DecisionView decision, List<
 
     private static void line(PrintWriter out, String text) {
         out.println(Printable.escape(text));
-    }
-
-    String json() {
-        return JSON.writeValueAsString(this);
     }
 
     /** The plan for a terminal: every line is escaped, as pod names and reasons come from files anyone may write. */

@@ -1,7 +1,5 @@
 package codes.temper.cli;
 
-import codes.temper.text.Printable;
-
 import codes.temper.policy.PolicyDirectory;
 import codes.temper.policy.PolicyParser;
 import codes.temper.policy.PolicySet;
@@ -9,6 +7,7 @@ import codes.temper.rules.Assignment;
 import codes.temper.rules.Decision;
 import codes.temper.rules.RuleEngine;
 import codes.temper.yaml.InvalidInputException;
+import codes.temper.yaml.Problem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,16 +21,26 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = "Run the policy tests in DIR/tests/*.yaml against the policy in DIR; exit 1 if any fails.")
 final class TestCommand implements Callable<Integer> {
+
+    /** {@code -o}: the formats of the other commands, and JUnit XML for CI systems. */
+    enum Format { table, json, yaml, junit }
+
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "Policy directory with a tests/ subdirectory.")
     Path dir;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
+            description = {"Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+                    "junit: JUnit XML on standard output (temper test -o junit DIR > report.xml)."})
+    Format output;
 
     @Override
     public Integer call() throws IOException {
@@ -46,31 +55,39 @@ final class TestCommand implements Callable<Integer> {
                 files = s.filter(p -> PolicyDirectory.isYaml(p.getFileName().toString())).sorted().toList();
             }
             if (files.isEmpty()) {
-                err.println(tests + ": no policy tests (*.yaml) found");
-                return 1;
+                throw new InvalidInputException(List.of(new Problem(tests.toString(), 1, 1, "", "no policy tests (*.yaml) found")));
             }
             for (Path f : files) suites.addAll(PolicyTestSuite.parse(f.toString(), Files.readAllBytes(f)));
         } catch (InvalidInputException e) {
-            return Problems.print(err, e);
+            // The problems always go to stderr; a machine-readable report says why nothing ran as well.
+            Problems.print(err, e);
+            if (output != Format.table) print(out, TestReport.invalid(e.problems()));
+            return 1;
         }
-        int passed = 0, failed = 0;
+        List<TestReport.Suite> results = new ArrayList<>();
         for (PolicyTestSuite suite : suites) {
+            List<TestReport.Case> cases = new ArrayList<>();
             for (PolicyTestSuite.Case c : suite.cases()) {
+                long start = System.nanoTime();
                 Decision d = RuleEngine.get().evaluate(policy, c.node(), c.pods());
                 List<String> diff = diff(c.expect(), d);
-                if (diff.isEmpty()) {
-                    passed++;
-                    out.println(Printable.escape("PASS " + suite.name() + ": " + c.name()));
-                } else {
-                    failed++;
-                    out.println(Printable.escape("FAIL " + suite.name() + ": " + c.name() + "  (" + suite.file() + ":" + c.line() + ")"));
-                    diff.forEach(line -> out.println("     " + Printable.escape(line)));
-                }
+                cases.add(new TestReport.Case(c.name(), c.line(), diff.isEmpty(), diff, (System.nanoTime() - start) / 1e9));
             }
+            results.add(new TestReport.Suite(suite.name(), suite.file(), cases));
         }
-        out.println(passed + " passed, " + failed + " failed");
+        TestReport report = TestReport.of(results);
+        print(out, report);
+        return report.failed() == 0 ? 0 : 1;
+    }
+
+    private void print(PrintWriter out, TestReport report) {
+        switch (output) {
+            case table -> report.table(out);
+            case json -> out.print(Rendering.machine(Rendering.Format.json, report));
+            case yaml -> out.print(Rendering.machine(Rendering.Format.yaml, report));
+            case junit -> out.print(report.junit());
+        }
         out.flush();
-        return failed == 0 ? 0 : 1;
     }
 
     static List<String> diff(PolicyTestSuite.Expect e, Decision d) {

@@ -2,15 +2,18 @@ package codes.temper.cli;
 
 import codes.temper.text.Printable;
 
+import codes.temper.policy.Exclusion;
 import codes.temper.policy.PolicyDirectory;
 import codes.temper.policy.PolicyParser;
 import codes.temper.policy.PolicySet;
 import codes.temper.policy.Tier;
 import codes.temper.yaml.InvalidInputException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -22,17 +25,40 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Policy directory.")
     Path dir;
 
+    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
+            description = {Rendering.FORMAT_DESCRIPTION, "json and yaml print the problems too, on standard output."})
+    Rendering.Format output;
+
+    /**
+     * The result as data: {@code valid} and either what the revision holds or its problems.
+     *
+     * @param digest the policy files' sha256, the {@code dir@sha256:} part of a directory's revision
+     */
+    record ValidateView(boolean valid, List<String> files, String tierPolicy, List<String> tiers, List<String> exclusions,
+                        String digest, List<String> notes, List<Rendering.ProblemView> problems) {}
+
     @Override
     public Integer call() {
+        var out = spec.commandLine().getOut();
         PolicySet p;
         try {
             p = new PolicyParser().parse(PolicyDirectory.read(dir));
         } catch (InvalidInputException e) {
-            return Problems.print(spec.commandLine().getErr(), e);
+            if (output == Rendering.Format.table) return Problems.print(spec.commandLine().getErr(), e);
+            out.print(Rendering.machine(output, new ValidateView(false, List.of(), null, List.of(), List.of(), null, List.of(),
+                    Rendering.ProblemView.of(e.problems()))));
+            out.flush();
+            return 1;
         }
-        var out = spec.commandLine().getOut();
+        List<String> tiers = p.tierPolicy().tiers().stream().map(Tier::name).toList();
+        if (output != Rendering.Format.table) {
+            out.print(Rendering.machine(output, new ValidateView(true, p.files(), p.tierPolicy().name(), tiers,
+                    p.exclusions().stream().map(Exclusion::name).toList(), "sha256:" + p.digest(), p.notes(), List.of())));
+            out.flush();
+            return 0;
+        }
         out.println(Printable.escape(String.format("ok: %d file(s); TierPolicy %s with tiers %s; %d exclusion(s); sha256:%s", p.files().size(),
-                p.tierPolicy().name(), p.tierPolicy().tiers().stream().map(Tier::name).toList(), p.exclusions().size(), p.digest())));
+                p.tierPolicy().name(), tiers, p.exclusions().size(), p.digest())));
         p.notes().forEach(n -> out.println(Printable.escape("note: " + n)));
         out.flush();
         return 0;

@@ -26,16 +26,18 @@ public final class PolicyParser {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern CPUS = Pattern.compile("(-?\\d+(?:\\.\\d+)?)(%?)");
 
-    private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");
-    private static final Set<String> METADATA = Set.of("name", "labels", "annotations");
-    private static final Set<String> TIER_POLICY_SPEC = Set.of("tiers", "allowLabelOverride", "labelOverrideNamespaces", "defaultTier");
-    private static final Set<String> TIER = Set.of("name", "match", "ceiling", "sliceMs", "preempt");
-    private static final Set<String> MATCH = Set.of("priorityAtLeast", "priorityBelow", "qosClass", "noPriorityClass");
-    private static final Set<String> CEILING = Set.of("cpus");
-    private static final Set<String> NODE_POLICY_SPEC = Set.of("exclusions");
-    private static final Set<String> EXCLUSION = Set.of("name", "nodeSelector", "reason", "requires");
-    private static final Set<String> SELECTOR = Set.of("matchLabels", "matchExpressions");
-    private static final Set<String> REQUIREMENT = Set.of("key", "operator", "values");
+    // The fields allowed at each level. Package-private: PolicySchemaTest holds
+    // docs/schema/temper-policy.schema.json to exactly these names.
+    static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");
+    static final Set<String> METADATA = Set.of("name", "labels", "annotations");
+    static final Set<String> TIER_POLICY_SPEC = Set.of("tiers", "allowLabelOverride", "labelOverrideNamespaces", "defaultTier");
+    static final Set<String> TIER = Set.of("name", "match", "ceiling", "sliceMs", "preempt");
+    static final Set<String> MATCH = Set.of("priorityAtLeast", "priorityBelow", "qosClass", "noPriorityClass");
+    static final Set<String> CEILING = Set.of("cpus");
+    static final Set<String> NODE_POLICY_SPEC = Set.of("exclusions");
+    static final Set<String> EXCLUSION = Set.of("name", "nodeSelector", "reason", "requires");
+    static final Set<String> SELECTOR = Set.of("matchLabels", "matchExpressions");
+    static final Set<String> REQUIREMENT = Set.of("key", "operator", "values");
 
     private final YamlLoader loader = new YamlLoader(Limits.POLICY);
 

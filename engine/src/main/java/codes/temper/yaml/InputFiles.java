@@ -62,6 +62,20 @@ public final class InputFiles {
         return ((Integer) Files.getAttribute(file, "unix:mode")) & S_IFMT;
     }
 
+    /**
+     * Reads standard input ({@code --pods -}), bounded like a file: a pipe has no size to check
+     * first, so at most {@code maxBytes + 1} bytes are read and more is refused.
+     */
+    public static byte[] read(InputStream in, String name, long maxBytes) throws InvalidInputException {
+        try {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) throw refuse(name, "more than the limit of " + maxBytes + " bytes");
+            return bytes;
+        } catch (IOException e) {
+            throw refuse(name, "cannot read: " + e.getMessage());
+        }
+    }
+
     private static String describe(int type) {
         return switch (type) {
             case S_IFIFO -> "a FIFO";

@@ -376,7 +376,7 @@ class CliTest {
 
     @Test
     void badOptionValueExitsTwo() {
-        CliRun r = plan("--output", "yaml");
+        CliRun r = plan("--output", "xml");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--output");
         assertThat(r.out()).isEmpty();

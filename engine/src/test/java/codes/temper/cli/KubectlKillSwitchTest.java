@@ -43,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 14, must-show 3: the kill switch exactly as users type it, by a real kubectl (Debian
  * sid's, fetched by scripts/fetch-kubectl.sh), against the fabric8 mock API server in CRUD mode
  * with five agents in cluster mode (informers, merge patches, the dry-run driver): all stand down
- * and report safe-mode on their Node, then all re-engage. The agents run the chart's bundled
- * policy from a ConfigMap-style mount (must-show 2: ready with no Git).
+ * and report safe-mode on their Node, then all re-engage, and {@code temper status -o json}
+ * (must-show 4) lists every node in each state. The agents run the chart's bundled policy from a
+ * ConfigMap-style mount (must-show 2: ready with no Git).
  *
  * <p>The mock server does not serve API discovery, which kubectl needs before it can resolve
  * "node"; {@link Discovery} answers /api, /apis and /api/v1 with the documents kube-apiserver
@@ -121,6 +122,15 @@ class KubectlKillSwitchTest {
         Path bin = Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
         assertThat(bin).isExecutable();
         return bin;
+    }
+
+    /** {@code temper status -o json} against the test API server: its nodes. */
+    static List<tools.jackson.databind.JsonNode> fleet(Path kubeconfig) {
+        CliRun r = CliRun.of("status", "--kubeconfig", kubeconfig.toString(), "-o", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<tools.jackson.databind.JsonNode> nodes = new ArrayList<>();
+        tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.out()).get("nodes").forEach(nodes::add);
+        return nodes;
     }
 
     record Run(int exit, String out, long startNanos, long exitedNanos) {
@@ -203,6 +213,12 @@ class KubectlKillSwitchTest {
                     "safe-mode".equals(n.getMetadata().getAnnotations().get(NodeStatusWriter.STATUS_ANNOTATION))));
             assertThat(client.nodes().list().getItems()).allSatisfy(n ->
                     assertThat(n.getMetadata().getAnnotations()).containsEntry("temper.codes/safe-mode-requested", "true"));
+            // What an operator checks next: temper status through the same kubeconfig lists every node stood down.
+            assertThat(fleet(kubeconfig)).hasSize(AGENTS).allSatisfy(n -> {
+                assertThat(n.get("mode").asString()).isEqualTo("safe-mode");
+                assertThat(n.get("safeModeRequested").asString()).isEqualTo("true");
+                assertThat(n.get("policyRevision").asString()).startsWith("dir@sha256:");
+            });
 
             Run up = run(kubectl, kubeconfig, RE_ENGAGE);
             assertThat(up.exit()).as(up.out()).isZero();
@@ -220,6 +236,10 @@ class KubectlKillSwitchTest {
             assertThat(client.nodes().list().getItems()).allSatisfy(n ->
                     assertThat(n.getMetadata().getAnnotations().get("temper.codes/safe-mode-requested")).isNull());
             assertThat(agents).allSatisfy(a -> assertThat(a.status().agentStatus()).isEqualTo("dry-run:--driver dry-run was requested"));
+            assertThat(fleet(kubeconfig)).hasSize(AGENTS).allSatisfy(n -> {
+                assertThat(n.get("mode").asString()).isEqualTo("dry-run");
+                assertThat(n.get("safeModeRequested").isNull()).isTrue();
+            });
             // kubectl used what the mock served: discovery, then a list of all nodes for --all.
             assertThat(discovery.requests).anyMatch(r -> r.matches("GET /api/v1(\\?.*)?"))
                     .anyMatch(r -> r.equals("GET /api/v1/nodes") || r.startsWith("GET /api/v1/nodes?limit="));
