@@ -48,7 +48,10 @@ public final class Snapshots {
             String kind = top.containsKey("kind") ? r.string(top.get("kind").getValueNode(), "kind") : null;
             if ("Pod".equals(kind)) {
                 Pod p = bind(r, doc, "", Pod.class);
-                if (p != null) pods.add(p);
+                if (p != null) {
+                    SnapshotChecks.pod(r, doc, "", p);
+                    pods.add(p);
+                }
             } else if ("List".equals(kind) || "PodList".equals(kind)) {
                 if (!top.containsKey("items")) continue;
                 List<org.snakeyaml.engine.v2.nodes.Node> items = r.sequence(top.get("items").getValueNode(), "items");
@@ -59,7 +62,10 @@ public final class Snapshots {
                 }
                 for (int i = 0; items != null && i < items.size(); i++) {
                     Pod p = bind(r, items.get(i), "items[" + i + "]", Pod.class);
-                    if (p != null) pods.add(p);
+                    if (p != null) {
+                        SnapshotChecks.pod(r, items.get(i), "items[" + i + "]", p);
+                        pods.add(p);
+                    }
                     items.set(i, null); // the item's YAML tree can go once it is a Pod: the peak is one copy, not two
                 }
             } else if (kind != null) {
@@ -99,6 +105,7 @@ public final class Snapshots {
                 if (node != null && (node.getMetadata() == null || node.getMetadata().getName() == null)) {
                     r.problem(docs.getFirst(), "metadata.name", "required field is missing");
                 }
+                if (node != null) SnapshotChecks.node(r, docs.getFirst(), node);
             }
         }
         if (!problems.isEmpty()) throw new InvalidInputException(problems);

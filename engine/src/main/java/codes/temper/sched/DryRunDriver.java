@@ -2,7 +2,7 @@ package codes.temper.sched;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -12,10 +12,18 @@ import java.util.List;
 public final class DryRunDriver implements SchedulerDriver {
     private static final Logger LOG = System.getLogger(DryRunDriver.class.getName());
 
+    /**
+     * Diffs kept for inspection, newest last. A dry run can last the life of a node (a kernel
+     * without sched_ext), where every pass of months of pod churn would otherwise stay in memory.
+     */
+    public static final int HISTORY = 256;
+
     private final String why;
-    private final List<ConfigDiff> history = new ArrayList<>();
-    private SchedulerConfig applied = SchedulerConfig.EMPTY;
-    private boolean attached;
+    private final ArrayDeque<ConfigDiff> history = new ArrayDeque<>();
+    private long applies;
+    // Read by the status and by tests on other threads than the loop's.
+    private volatile SchedulerConfig applied = SchedulerConfig.EMPTY;
+    private volatile boolean attached;
 
     public DryRunDriver(String why) {
         this.why = why;
@@ -38,7 +46,11 @@ public final class DryRunDriver implements SchedulerDriver {
     public ApplyResult apply(SchedulerConfig desired) {
         long t0 = System.nanoTime();
         ConfigDiff diff = ConfigDiff.between(applied, desired);
-        history.add(diff);
+        synchronized (this) {
+            history.addLast(diff);
+            if (history.size() > HISTORY) history.removeFirst();
+            applies++;
+        }
         boolean attaching = !attached;
         if (!diff.isEmpty() || attaching) {
             LOG.log(Level.WARNING, "DRY RUN: would write {0} map entries{1}", diff.writes(), attaching ? " and attach" : "");
@@ -48,9 +60,14 @@ public final class DryRunDriver implements SchedulerDriver {
         return new ApplyResult(diff.writes(), attaching, System.nanoTime() - t0);
     }
 
-    /** Every diff applied so far, oldest first: what the BPF driver would have written. */
-    public List<ConfigDiff> history() {
+    /** The last {@value #HISTORY} diffs applied, oldest first: what the BPF driver would have written. */
+    public synchronized List<ConfigDiff> history() {
         return List.copyOf(history);
+    }
+
+    /** How many diffs were applied in all, including those no longer in {@link #history()}. */
+    public synchronized long applies() {
+        return applies;
     }
 
     public SchedulerConfig applied() {

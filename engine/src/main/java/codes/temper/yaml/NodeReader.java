@@ -95,6 +95,28 @@ public final class NodeReader {
         return out;
     }
 
+    /**
+     * The node at {@code path} below {@code root} (mapping keys as strings, list indexes as
+     * integers), or the deepest one on the way that exists: where to point a problem found in
+     * the data bound from that tree. Spends no budget: the tree was read once already.
+     */
+    public static Node find(Node root, Object... path) {
+        Node at = root;
+        for (Object step : path) {
+            Node next = null;
+            if (step instanceof String key && at instanceof MappingNode m) {
+                for (NodeTuple t : m.getValue()) {
+                    if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) next = t.getValueNode();
+                }
+            } else if (step instanceof Integer i && at instanceof SequenceNode s && i >= 0 && i < s.getValue().size()) {
+                next = s.getValue().get(i);
+            }
+            if (next == null) return at;
+            at = next;
+        }
+        return at;
+    }
+
     public List<Node> sequence(Node n, String field) {
         if (!spend(n)) return null;
         if (n instanceof SequenceNode s) return s.getValue();

@@ -72,6 +72,17 @@ public final class MockApiServer implements AutoCloseable {
                 .withWatchReconnectInterval(200).endConfig());
     }
 
+    /**
+     * Drops the requests the server has recorded so far. It keeps every request, body and
+     * headers included, for tests that inspect them; a long run (the soak) would otherwise see
+     * the harness's heap grow with every request the agent makes.
+     */
+    public synchronized int discardRecordedRequests() throws InterruptedException {
+        int n = 0;
+        while (server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS) != null) n++;
+        return n;
+    }
+
     public int port() {
         return port;
     }

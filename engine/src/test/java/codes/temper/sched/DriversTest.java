@@ -115,4 +115,21 @@ class DriversTest {
             assertThat(d.stats()).as("a dry run counts nothing").isEmpty();
         }
     }
+
+    /**
+     * A dry run may last the life of a node; its record of what it would have written must not grow
+     * with every pass (it kept every diff before, found while choosing the soak's map stand-in).
+     */
+    @Test
+    void dryRunKeepsABoundedHistoryAndCountsEveryApply() {
+        try (DryRunDriver d = new DryRunDriver("test")) {
+            SchedulerConfig a = config(Map.of(10L, 0), CRITICAL, NORMAL), b = config(Map.of(10L, 1), CRITICAL, NORMAL);
+            int n = DryRunDriver.HISTORY + 44;
+            for (int i = 0; i < n; i++) d.apply(i % 2 == 0 ? a : b);
+            assertThat(d.applies()).isEqualTo(n);
+            assertThat(d.history()).hasSize(DryRunDriver.HISTORY);
+            assertThat(d.history().getLast().upsert()).as("the newest diff is kept").containsKey(10L);
+            assertThat(d.applied()).isEqualTo(b);
+        }
+    }
 }
