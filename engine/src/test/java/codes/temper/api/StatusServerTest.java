@@ -95,7 +95,8 @@ class StatusServerTest {
 
         JsonNode s = ApiJson.MAPPER.readTree(r.body());
         assertThat(s.propertyNames()).containsExactlyInAnyOrder("node", "mode", "agentStatus", "reasons", "policyRevision",
-                "ready", "tiers", "scheduler", "lastReconfiguration", "updated", "stats", "policySource", "loop");
+                "ready", "tiers", "scheduler", "lastReconfiguration", "updated", "stats", "policySource", "loop", "pods", "safeMode",
+                "history");
         assertThat(s.get("mode").stringValue()).isEqualTo("attach");
         assertThat(s.get("policyRevision").stringValue()).isEqualTo(Fixtures.REVISION);
         assertThat(s.get("ready").booleanValue()).isTrue();
