@@ -1,5 +1,7 @@
 package codes.temper.api;
 
+import codes.temper.auth.Access;
+import codes.temper.auth.StaticTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -39,7 +41,7 @@ class DashboardBrowserTest {
         var s = Fixtures.attached(Fixtures.tiers(), "kernel 6.12 has sched_ext", HOSTILE).withStats(Fixtures.stats());
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (var server = StatusServer.start(() -> s, (on, actor, reason) -> {
-        }, registry, ApiAuth.none(), AuditLog.inMemory(), "127.0.0.1", 0)) {
+        }, registry, Access.staticTokens(StaticTokens.none()), AuditLog.inMemory(), "127.0.0.1", 0)) {
             String dom = dumpDom(browser, "http://127.0.0.1:" + server.port() + "/");
 
             assertThat(dom).as("the script ran (CSP hash matched) and rendered /status")
