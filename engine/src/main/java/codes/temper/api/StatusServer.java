@@ -122,7 +122,7 @@ public final class StatusServer implements AutoCloseable {
         r.get("/", ctx -> ctx.html(dashboard.html(crossSite.issue())));
         r.get("/healthz", this::healthz);
         r.get("/readyz", this::readyz);
-        r.get("/status", ctx -> ctx.json(snapshot()));
+        r.get("/status", this::status);
         r.get("/metrics", this::metrics);
         r.get("/csrf-token", ctx -> ctx.json(Map.of("header", CrossSite.HEADER, "token", crossSite.issue())));
         r.get("/session", this::session);
@@ -161,6 +161,28 @@ public final class StatusServer implements AutoCloseable {
         } else {
             ctx.status(503).result(why);
         }
+    }
+
+    /** A snapshot and its JSON: requests that find the same snapshot reuse the bytes. */
+    private record Rendered(AgentStatus source, byte[] json) {
+    }
+
+    private volatile Rendered rendered;
+
+    /**
+     * The snapshot as JSON. A scrape or a page polls far more often than the snapshot changes (a
+     * pass, a counter sample, the revision's age in whole seconds), so the rendering is kept and
+     * served again while an equal snapshot comes back; equality is cheap because the snapshots
+     * share their lists. Never staler than the snapshot itself.
+     */
+    private void status(Context ctx) {
+        AgentStatus s = snapshot();
+        Rendered r = rendered;
+        if (r == null || !r.source().equals(s)) {
+            r = new Rendered(s, ApiJson.MAPPER.writeValueAsBytes(s));
+            rendered = r;
+        }
+        ctx.contentType("application/json").result(r.json());
     }
 
     private void metrics(Context ctx) {

@@ -211,10 +211,14 @@ public final class Agent implements AutoCloseable {
         return reconciler.status().withPolicySource(policySourceState(source.status(), polls.nextPollAt(), Instant.now()));
     }
 
+    /**
+     * The age is in whole seconds: finer would be noise for a revision polled every minute, and a
+     * snapshot that only changes once a second lets the status API reuse its rendering meanwhile.
+     */
     static AgentStatus.PolicySourceState policySourceState(PolicySource.Status s, Instant nextPollAt, Instant now) {
         var cur = s.current();
         return new AgentStatus.PolicySourceState(cur == null ? null : cur.revision(), cur == null ? null : cur.fetchedAt(),
-                cur == null ? null : cur.age(now).toMillis() / 1000.0, cur != null && cur.fromDisk(), s.lastSuccessfulPoll(),
+                cur == null ? null : (double) cur.age(now).toSeconds(), cur != null && cur.fromDisk(), s.lastSuccessfulPoll(),
                 s.consecutiveFailures(), Redaction.text(s.lastFailure()),
                 s.lastRejection() == null ? null : Redaction.text(s.lastRejection().reason()), nextPollAt);
     }
