@@ -48,6 +48,8 @@ public final class StatusLoad {
 
         // Warm-up at the same rate (the JIT, the server's pools), then the measured run.
         run(url, request, rate, connections, warmup, null);
+        System.out.println("STATUS_LOAD_START");
+        System.out.flush();
         Result r = new Result();
         long t0 = System.nanoTime();
         run(url, request, rate, connections, duration, r);
