@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -96,12 +95,15 @@ public final class StatusServer implements AutoCloseable {
     private void configure(JavalinConfig config, String host, int port) {
         config.jetty.host = host;
         config.jetty.port = port;
-        // A node agent's API serves probes, a scrape and an occasional person: a few threads do.
-        // Requests run on virtual threads: a request blocked reading a slow body holds no pool
-        // thread, so bodies that never finish cannot starve /healthz (the liveness probe).
-        QueuedThreadPool pool = new QueuedThreadPool(16, 2, 60_000);
-        pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        config.jetty.threadPool = pool;
+        // Probes, scrapes and /status never block: they run on a few platform threads, where
+        // Jetty can serve a request on the thread that read it, with no hand-off (under CPU
+        // contention every hand-off is a wake-up that waits for a CPU; with every request on a
+        // virtual thread, p99 of GET /status at 2,500/s was 94 ms against 14 ms on this pool,
+        // docs/BENCHMARKS.md). What may wait (a TokenReview, a SubjectAccessReview, a slow
+        // body) runs on a virtual thread of its own ({@link #offPool}), so neither an API server
+        // that does not answer nor bodies that never finish can starve /healthz (the liveness probe).
+        config.jetty.threadPool = new QueuedThreadPool(16, 2, 60_000);
+        config.concurrency.useVirtualThreads = true;
         config.jetty.modifyHttpConfiguration(http -> {
             http.setSendServerVersion(false);
             // A body is at most 16 KiB: one that stalls this long is cut off (and audited).
@@ -125,9 +127,9 @@ public final class StatusServer implements AutoCloseable {
         r.get("/status", this::status);
         r.get("/metrics", this::metrics);
         r.get("/csrf-token", ctx -> ctx.json(Map.of("header", CrossSite.HEADER, "token", crossSite.issue())));
-        r.get("/session", this::session);
-        r.get("/audit", this::audit);
-        r.post("/safe-mode", this::safeMode);
+        r.get("/session", offPool(this::session));
+        r.get("/audit", offPool(this::audit));
+        r.post("/safe-mode", offPool(this::safeMode));
 
         r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         r.exception(HttpResponseException.class, (e, ctx) -> {
@@ -142,6 +144,11 @@ public final class StatusServer implements AutoCloseable {
             LOG.log(Level.ERROR, "status API: " + ctx.method() + " " + ctx.path() + " failed", e);
             error(ctx, 500, "internal error; see the agent log");
         });
+    }
+
+    /** Runs {@code h} on a virtual thread (Javalin's async executor), releasing the pool's thread meanwhile. */
+    private static io.javalin.http.Handler offPool(io.javalin.http.Handler h) {
+        return ctx -> ctx.async(() -> h.handle(ctx));
     }
 
     /** Liveness: fails, saying why, when the reconcile loop has stopped making progress. */

@@ -12,23 +12,31 @@ import java.util.function.Function;
  * a page that polls every two seconds must not cost a TokenReview and a SubjectAccessReview per
  * poll. Bounded (least recently used entries go first) and keyed by digests, never by a token.
  * A value the {@code ttl} function gives no time to is not kept (an unavailable answer: the next
- * request asks again).
+ * request asks again). At most {@value #IN_FLIGHT} reviews wait for the API server at a time;
+ * past that a request waits up to {@link #QUEUE_WAIT} for a turn and is then answered with
+ * {@code busy}, so a flood of unknown tokens cannot become a flood of reviews.
  */
 final class ReviewCache<V> {
 
     private record Entry<V>(V value, Instant expires) {
     }
 
+    static final int IN_FLIGHT = 16;
+    static final Duration QUEUE_WAIT = Duration.ofSeconds(5);
+
     private final int capacity;
     private final Function<V, Duration> ttl;
+    private final java.util.function.Supplier<V> busy;
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(IN_FLIGHT, true);
     private final Clock clock;
     private final LinkedHashMap<String, Entry<V>> entries;
     private long hits;
     private long misses;
 
-    ReviewCache(int capacity, Function<V, Duration> ttl, Clock clock) {
+    ReviewCache(int capacity, Function<V, Duration> ttl, java.util.function.Supplier<V> busy, Clock clock) {
         this.capacity = capacity;
         this.ttl = ttl;
+        this.busy = busy;
         this.clock = clock;
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -53,7 +61,18 @@ final class ReviewCache<V> {
             if (e != null) entries.remove(key);
             misses++;
         }
-        V v = review.apply(key);
+        V v;
+        try {
+            if (!inFlight.tryAcquire(QUEUE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) return busy.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return busy.get();
+        }
+        try {
+            v = review.apply(key);
+        } finally {
+            inFlight.release();
+        }
         Duration keep = ttl.apply(v);
         if (keep != null && keep.isPositive()) {
             synchronized (this) {

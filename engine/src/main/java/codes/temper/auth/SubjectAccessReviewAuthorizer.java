@@ -33,7 +33,7 @@ public final class SubjectAccessReviewAuthorizer implements Authorizer {
             case Allowed x -> ttl.allowed();
             case Denied x -> ttl.denied();
             case Unavailable x -> Duration.ZERO;
-        }, clock);
+        }, () -> new Unavailable("the permission could not be checked: " + ReviewCache.IN_FLIGHT + " reviews already wait for the API server"), clock);
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class TokenReviewAuthenticator implements Authenticator {
             case Authenticated x -> ttl.authenticated();
             case Unauthenticated x -> ttl.unauthenticated();
             case Unavailable x -> Duration.ZERO;
-        }, clock);
+        }, () -> new Unavailable("the token could not be checked: " + ReviewCache.IN_FLIGHT + " reviews already wait for the API server"), clock);
     }
 
     @Override

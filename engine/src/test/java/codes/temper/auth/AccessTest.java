@@ -22,7 +22,7 @@ class AccessTest {
             case "yes" -> Duration.ofSeconds(60);
             case "no" -> Duration.ofSeconds(10);
             default -> Duration.ZERO;
-        }, clock);
+        }, () -> "busy", clock);
         assertThat(cache.get("a", k -> { asked.incrementAndGet(); return "yes"; })).isEqualTo("yes");
         assertThat(cache.get("a", k -> { asked.incrementAndGet(); return "no"; })).as("kept").isEqualTo("yes");
         clock.now = clock.now.plusSeconds(61);
@@ -35,6 +35,31 @@ class AccessTest {
         cache.get("b", k -> "yes");
         cache.get("c", k -> "yes");
         assertThat(cache.get("a", k -> "no")).as("evicted").isEqualTo("no");
+    }
+
+    @Test
+    void atMostSixteenReviewsWaitForTheApiServerTheNextIsToldItIsBusy() throws Exception {
+        var cache = new ReviewCache<String>(100, v -> Duration.ZERO, () -> "busy", java.time.Clock.systemUTC());
+        var gate = new java.util.concurrent.CountDownLatch(1);
+        var started = new java.util.concurrent.CountDownLatch(ReviewCache.IN_FLIGHT);
+        List<Thread> waiting = new java.util.ArrayList<>();
+        for (int i = 0; i < ReviewCache.IN_FLIGHT; i++) {
+            String key = "k" + i;
+            waiting.add(Thread.ofVirtual().start(() -> cache.get(key, k -> {
+                started.countDown();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return "answered";
+            })));
+        }
+        started.await();
+        assertThat(cache.get("one-more", k -> "answered")).isEqualTo("busy");
+        gate.countDown();
+        for (Thread t : waiting) t.join();
+        assertThat(cache.get("one-more", k -> "answered")).isEqualTo("answered");
     }
 
     @Test

@@ -198,6 +198,33 @@ class KubernetesAuthApiTest {
         assertThat(audit().getLast().get("actor").stringValue()).startsWith("token:");
     }
 
+    @Test
+    void anApiServerThatDoesNotAnswerReviewsNeverHoldsUpTheProbesOrStatus() throws Exception {
+        var gate = new java.util.concurrent.CountDownLatch(1);
+        cluster.reviews.holdUntil(gate);
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> waiting = new java.util.ArrayList<>();
+        try {
+            // More requests needing a review than the server has pool threads (16), each with its own token.
+            for (int i = 0; i < 40; i++) {
+                waiting.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(cluster.url() + "/audit"))
+                        .header("Authorization", "Bearer waiting-token-" + i + "-0123456789").timeout(Duration.ofSeconds(60)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            Thread.sleep(500); // lets them arrive; what follows asserts an order, not a time
+            // The probes and /status answer while every one of those waits for the API server.
+            assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+            assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
+            assertThat(get("/status", null).statusCode()).isEqualTo(200);
+            assertThat(get("/metrics", null).statusCode()).isEqualTo(200);
+            assertThat(waiting).as("none answered yet: they wait for their review").noneMatch(java.util.concurrent.CompletableFuture::isDone);
+        } finally {
+            gate.countDown();
+        }
+        // Each is answered in the end: 401 once its review came back, or 503 when it waited past its
+        // turn (at most 16 reviews wait for the API server at a time).
+        for (var f : waiting) assertThat(f.get().statusCode()).isIn(401, 503);
+    }
+
     /** A tiny wait for things the agent does on its own threads. */
     static final class ClusterAgentAwait {
         static void until(String what, java.util.function.BooleanSupplier p) throws InterruptedException {

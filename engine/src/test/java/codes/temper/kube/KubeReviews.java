@@ -32,6 +32,7 @@ public final class KubeReviews {
     public final List<TokenReview> tokenReviews = new CopyOnWriteArrayList<>();
     public final List<SubjectAccessReview> accessReviews = new CopyOnWriteArrayList<>();
     private volatile int failWith;
+    private volatile java.util.concurrent.CountDownLatch gate;
 
     /** A bearer token the API server knows as {@code user} in {@code groups}. */
     public KubeReviews token(String token, String user, String... groups) {
@@ -50,6 +51,21 @@ public final class KubeReviews {
         failWith = status;
     }
 
+    /** Reviews wait until {@code g} opens (an API server that does not answer); null: answered at once. */
+    public void holdUntil(java.util.concurrent.CountDownLatch g) {
+        gate = g;
+    }
+
+    private void waitAtTheGate() {
+        var g = gate;
+        if (g == null) return;
+        try {
+            g.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public KubeReviews installOn(MockApiServer api) {
         api.onPost(TOKEN_REVIEWS, this::tokenReview);
         api.onPost(ACCESS_REVIEWS, this::accessReview);
@@ -57,6 +73,7 @@ public final class KubeReviews {
     }
 
     private MockResponse tokenReview(RecordedRequest r) {
+        waitAtTheGate();
         if (failWith != 0) return new MockResponse().setResponseCode(failWith).setBody("{\"kind\":\"Status\",\"code\":" + failWith + "}");
         TokenReview review = Serialization.unmarshal(r.getUtf8Body(), TokenReview.class);
         tokenReviews.add(review);
@@ -70,6 +87,7 @@ public final class KubeReviews {
     }
 
     private MockResponse accessReview(RecordedRequest r) {
+        waitAtTheGate();
         if (failWith != 0) return new MockResponse().setResponseCode(failWith).setBody("{\"kind\":\"Status\",\"code\":" + failWith + "}");
         SubjectAccessReview review = Serialization.unmarshal(r.getUtf8Body(), SubjectAccessReview.class);
         accessReviews.add(review);
