@@ -24,7 +24,8 @@ base_needs=(
   /usr/sbin/sshd                       openssh-server          # a real ssh remote for the Git source tests
   /usr/bin/ssh-keygen                  openssh-client
   /usr/bin/gpg                         gnupg                   # commits signed by the real gpg
-  /usr/bin/chromium-headless-shell     chromium-headless-shell # the status dashboard's browser test
+  /usr/bin/chromium                    chromium                # the agent page's browser tests (Selenium)
+  /usr/bin/chromedriver                chromium-driver         # ... drive it through its WebDriver
   /usr/bin/curl                        curl
   # The trust stores, listed for themselves (a minimal root has neither; today other packages'
   # Recommends bring them): the JDK 25's lib/security/cacerts links to /etc/ssl/certs/java/cacerts,

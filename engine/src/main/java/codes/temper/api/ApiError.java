@@ -24,4 +24,12 @@ final class ApiError extends RuntimeException {
     static ApiError unauthorized(String message) {
         return new ApiError(401, message);
     }
+
+    static ApiError forbidden(String message) {
+        return new ApiError(403, message);
+    }
+
+    static ApiError unavailable(String message) {
+        return new ApiError(503, message);
+    }
 }

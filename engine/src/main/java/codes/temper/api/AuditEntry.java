@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * One audited request.
+ * One audited request: who, from where, what, when, and how it ended. Written as one JSON line.
  *
- * @param actor  {@code token:<8 hex>} when authenticated, {@code anonymous} otherwise
+ * @param actor  the authenticated user: the name the API server's TokenReview gave
+ *               ({@code system:serviceaccount:ns:sa}, an OIDC user, ...) or {@code token:<8 hex>}
+ *               for a static token; {@code anonymous} when not authenticated
  * @param remote the peer's address as the server saw it (X-Forwarded-For is not trusted)
  * @param action what was asked, e.g. {@code safe-mode.on}
  * @param detail the caller's reason or why the request was refused
@@ -17,8 +19,10 @@ public record AuditEntry(Instant time, String actor, String remote, String actio
     public enum Outcome {
         /** done */
         OK,
-        /** not authenticated */
+        /** not authenticated, or a cross-site request */
         REFUSED,
+        /** authenticated, and not authorised (or the authorisation could not be checked) */
+        DENIED,
         /** authenticated but malformed */
         INVALID,
         /** accepted but the action threw */
@@ -27,6 +31,11 @@ public record AuditEntry(Instant time, String actor, String remote, String actio
         @JsonValue
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Anyone who reaches the port (or holds any token of the cluster) can cause these. */
+        boolean refusal() {
+            return this == REFUSED || this == DENIED;
         }
     }
 }

@@ -23,8 +23,8 @@ import java.util.Map;
  * ring (for {@code GET /audit}), as one JSON line to the logger {@value #LOGGER} (so it lands in
  * the pod log, which outlives the agent), and, when a file is given, to that file.
  *
- * <p>Refusals (no or a wrong token) are kept apart from everything else: anyone who can reach the
- * port can cause them, so they have their own small ring and are written out one by one only up
+ * <p>Refusals (no or a wrong token, a cross-site request, a user without the permission) are kept
+ * apart from everything else: anyone who can reach the port can cause them, so they have their own small ring and are written out one by one only up
  * to {@value #REFUSALS_PER_WINDOW} per minute; past that they are counted and summarised in one
  * entry when the minute ends. A flood of anonymous requests can therefore never push a safe-mode
  * change out of the trail, nor fill the log or the file.
@@ -54,6 +54,7 @@ public final class AuditLog {
     private final ArrayDeque<Numbered> changes;
     private final ArrayDeque<Numbered> refusals = new ArrayDeque<>(REFUSAL_CAPACITY);
     private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+    private final List<java.util.function.Consumer<AuditEntry>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long seq;
     private Instant windowStart = Instant.MIN;
     private int windowRefusals;
@@ -115,7 +116,7 @@ public final class AuditLog {
             if (line.isBlank()) continue;
             try {
                 AuditEntry e = ApiJson.MAPPER.readValue(line, AuditEntry.class);
-                ArrayDeque<Numbered> ring = e.outcome() == Outcome.REFUSED ? refusals : changes;
+                ArrayDeque<Numbered> ring = e.outcome().refusal() ? refusals : changes;
                 if (ring.size() == (ring == refusals ? REFUSAL_CAPACITY : capacity)) ring.removeFirst();
                 ring.addLast(new Numbered(seq++, e));
             } catch (RuntimeException e) {
@@ -141,12 +142,20 @@ public final class AuditLog {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Called with every entry that is not a refusal, after it is written (the agent turns an
+     * allowed change into an Event on its Node). Runs on the recording thread, outside the lock.
+     */
+    public void onRecorded(java.util.function.Consumer<AuditEntry> listener) {
+        listeners.add(listener);
+    }
+
     public AuditEntry record(String actor, String remote, String action, Outcome outcome, String detail) {
         var entry = new AuditEntry(clock.instant(), actor, remote, action, outcome, detail);
         // One lock for rings, counters and file so they agree on order.
         synchronized (this) {
             counts.merge(outcome, 1L, Long::sum);
-            if (outcome == Outcome.REFUSED) {
+            if (outcome.refusal()) {
                 rollWindow(entry.time());
                 if (++windowRefusals > REFUSALS_PER_WINDOW) {
                     suppressed++;
@@ -154,6 +163,15 @@ public final class AuditLog {
                 }
             }
             keep(entry);
+        }
+        if (!outcome.refusal()) {
+            for (var l : listeners) {
+                try {
+                    l.accept(entry);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "audit listener failed", e);
+                }
+            }
         }
         return entry;
     }
@@ -185,7 +203,7 @@ public final class AuditLog {
     }
 
     private void keep(AuditEntry entry) {
-        ArrayDeque<Numbered> ring = entry.outcome() == Outcome.REFUSED ? refusals : changes;
+        ArrayDeque<Numbered> ring = entry.outcome().refusal() ? refusals : changes;
         if (ring.size() == (ring == refusals ? REFUSAL_CAPACITY : capacity)) {
             ring.removeFirst();
         }

@@ -13,26 +13,40 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The dashboard page (one self-contained HTML file, no external fetches) and the
- * Content-Security-Policy that lets exactly its inline script and style run: they are allowed by
- * SHA-256 hash, computed here from the file, so editing the page cannot desynchronise the policy
- * and nothing injected into the page could run.
+ * The agent's page (one self-contained HTML file served by the agent, no external fetches, no
+ * CDN) and the Content-Security-Policy that lets exactly its inline script and style run: they
+ * are allowed by SHA-256 hash, computed here from the file, so editing the page cannot
+ * desynchronise the policy and nothing injected into the page could run. Trusted Types are
+ * required with no policy, so even the page's own code cannot hand a string to an HTML sink
+ * ({@code innerHTML} and the like throw): data is only ever written as text.
+ *
+ * <p>The page carries its cross-site token ({@link CrossSite}) in a meta element filled in per
+ * response; that is outside the hashed script, so the policy stays the same.
  */
 final class Dashboard {
 
     static final String RESOURCE = "dashboard.html";
+    static final String CSRF_SLOT = "{{csrf-token}}";
     private static final Pattern SCRIPT = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
     private static final Pattern STYLE = Pattern.compile("<style>(.*?)</style>", Pattern.DOTALL);
 
-    private final String html;
+    private final String before;
+    private final String after;
     private final String contentSecurityPolicy;
 
     private Dashboard(String html) {
-        this.html = html;
+        int slot = html.indexOf(CSRF_SLOT);
+        if (slot < 0 || html.indexOf(CSRF_SLOT, slot + 1) >= 0) {
+            throw new IllegalStateException(RESOURCE + " must hold " + CSRF_SLOT + " exactly once");
+        }
+        this.before = html.substring(0, slot);
+        this.after = html.substring(slot + CSRF_SLOT.length());
         this.contentSecurityPolicy = "default-src 'self'"
-                + "; script-src 'self'" + hashes(SCRIPT, html)
-                + "; style-src 'self'" + hashes(STYLE, html)
-                + "; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+                + "; script-src" + hashes(SCRIPT, html)
+                + "; style-src" + hashes(STYLE, html)
+                + "; connect-src 'self'; img-src 'self'"
+                + "; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+                + "; require-trusted-types-for 'script'; trusted-types 'none'";
     }
 
     static Dashboard load() {
@@ -46,8 +60,10 @@ final class Dashboard {
         }
     }
 
-    String html() {
-        return html;
+    /** @param csrfToken this page's cross-site token (URL-safe base 64 and a dot: nothing to escape) */
+    String html(String csrfToken) {
+        if (!csrfToken.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("not a token");
+        return before + csrfToken + after;
     }
 
     /** Sent on every response: the API's JSON and text need none of what it allows. */

@@ -1,33 +1,71 @@
 package codes.temper.api;
 
-import codes.temper.api.ApiAuth.Allowed;
-import codes.temper.api.ApiAuth.Refused;
 import codes.temper.api.AuditEntry.Outcome;
+import codes.temper.auth.Access;
+import codes.temper.auth.ResourceAttributes;
+import codes.temper.auth.User;
 import io.javalin.http.Context;
+import java.util.function.Supplier;
 
 /**
- * The door of the authenticated endpoints: admits a request with a valid bearer token, or
- * audits the refusal (peer address and why, never what was presented) and answers 401.
+ * The door of the authenticated endpoints. A read needs {@code get} on the agent's Node, a change
+ * {@code patch} on it and the page's cross-site protection ({@link CrossSite}). Every refusal is
+ * audited (peer address and why, never what was presented) before it is answered: 401 unknown
+ * or missing token, 403 cross-site or not permitted, 503 when the API server could not check.
+ * What an admitted change does is audited by its handler.
  */
 final class Guard {
 
     static final String ANONYMOUS = "anonymous";
 
-    private final ApiAuth auth;
+    private final Access access;
+    private final CrossSite crossSite;
     private final AuditLog audit;
+    private final Supplier<String> node;
 
-    Guard(ApiAuth auth, AuditLog audit) {
-        this.auth = auth;
+    /** @param node the agent's node, which the actions are authorised on */
+    Guard(Access access, CrossSite crossSite, AuditLog audit, Supplier<String> node) {
+        this.access = access;
+        this.crossSite = crossSite;
         this.audit = audit;
+        this.node = node;
     }
 
-    /** @return the actor to record; throws a 401 {@link ApiError} after auditing the refusal */
-    String admit(Context ctx, String action) {
-        return switch (auth.authenticate(ctx.header("Authorization"))) {
-            case Allowed a -> a.actor();
-            case Refused r -> {
-                audit.record(ANONYMOUS, ctx.ip(), action, Outcome.REFUSED, r.why());
-                throw ApiError.unauthorized(r.why());
+    /** @return the admitted user; throws an {@link ApiError} after auditing a refusal */
+    User read(Context ctx, String action) {
+        return admit(ctx, action, ResourceAttributes.getNode(node.get()));
+    }
+
+    /** A state change: cross-site checks first (no API server call for a forged request), then the permission. */
+    User change(Context ctx, String action) {
+        crossSite.refusal(ctx.header("Sec-Fetch-Site"), ctx.header("Origin"), ctx.header("Host"), ctx.header(CrossSite.HEADER))
+                .ifPresent(why -> {
+                    audit.record(ANONYMOUS, ctx.ip(), action, Outcome.REFUSED, why);
+                    throw ApiError.forbidden(why);
+                });
+        return admit(ctx, action, ResourceAttributes.patchNode(node.get()));
+    }
+
+    /** Whether an admitted user may also change the node (the page offers the toggle only then). */
+    boolean mayChange(User user) {
+        return access.allows(user, ResourceAttributes.patchNode(node.get()));
+    }
+
+    private User admit(Context ctx, String action, ResourceAttributes what) {
+        return switch (access.check(ctx.header("Authorization"), what)) {
+            case Access.Granted g -> g.user();
+            case Access.NotAuthenticated n -> {
+                audit.record(ANONYMOUS, ctx.ip(), action, Outcome.REFUSED, n.why());
+                throw ApiError.unauthorized(n.why());
+            }
+            case Access.Forbidden f -> {
+                audit.record(f.user().name(), ctx.ip(), action, Outcome.DENIED, f.why());
+                throw ApiError.forbidden(f.why());
+            }
+            case Access.Unavailable u -> {
+                audit.record(u.user() == null ? ANONYMOUS : u.user().name(), ctx.ip(), action,
+                        u.user() == null ? Outcome.REFUSED : Outcome.DENIED, u.why());
+                throw ApiError.unavailable(u.why());
             }
         };
     }

@@ -6,7 +6,8 @@ import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The body of {@code POST /safe-mode}: {@code {"enabled": true|false, "reason": "..."}}. Parsed by
+ * The body of {@code POST /safe-mode}: {@code {"enabled": true|false, "reason": "..."}}, the reason
+ * required both ways (it is what the audit trail and the node's Event say). Parsed by
  * hand from a tree rather than bound to the record so every refusal can name the field, and so a
  * typo ({@code "enable"}) is refused instead of silently meaning "field missing".
  */
@@ -49,15 +50,18 @@ record SafeModeRequest(boolean enabled, String reason) {
             throw ApiError.badRequest("field \"enabled\" must be true or false, not a " + enabled.getNodeType().name().toLowerCase());
         }
         JsonNode reason = root.get("reason");
-        String text = "";
-        if (reason != null && !reason.isNull()) {
-            if (!reason.isString()) {
-                throw ApiError.badRequest("field \"reason\" must be a string");
-            }
-            text = reason.stringValue().strip();
-            if (text.length() > MAX_REASON) {
-                throw ApiError.badRequest("field \"reason\" is longer than " + MAX_REASON + " characters");
-            }
+        if (reason == null || reason.isNull()) {
+            throw ApiError.badRequest("field \"reason\" is required: say why (it goes to the audit trail and the node's Event)");
+        }
+        if (!reason.isString()) {
+            throw ApiError.badRequest("field \"reason\" must be a string");
+        }
+        String text = reason.stringValue().strip();
+        if (text.isEmpty()) {
+            throw ApiError.badRequest("field \"reason\" is blank: say why (it goes to the audit trail and the node's Event)");
+        }
+        if (text.length() > MAX_REASON) {
+            throw ApiError.badRequest("field \"reason\" is longer than " + MAX_REASON + " characters");
         }
         return new SafeModeRequest(enabled.booleanValue(), text);
     }

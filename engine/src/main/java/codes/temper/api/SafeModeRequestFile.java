@@ -112,7 +112,7 @@ public final class SafeModeRequestFile {
 
     private String unreadable(String why) {
         String text = "the saved request " + file + " cannot be read (" + Printable.escape(why)
-                + "); taken as a request, withdraw it with POST /safe-mode {\"enabled\": false}";
+                + "); taken as a request, withdraw it with POST /safe-mode {\"enabled\": false, \"reason\": \"...\"}";
         LOG.log(Level.WARNING, text);
         return text;
     }

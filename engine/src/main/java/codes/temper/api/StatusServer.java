@@ -1,5 +1,7 @@
 package codes.temper.api;
 
+import codes.temper.auth.Access;
+import codes.temper.auth.User;
 import codes.temper.reconcile.AgentStatus;
 import codes.temper.reconcile.SafeModeControl;
 import io.javalin.Javalin;
@@ -10,16 +12,19 @@ import io.javalin.http.HttpResponseException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The agent's status API (DESIGN.md, "Interfaces"): health, readiness, status, metrics, audit,
- * the authenticated safe-mode switch and the dashboard. All routes are in {@link #routes}; the
- * handlers only translate HTTP, the decisions live in the small classes they call.
+ * the authenticated safe-mode switch and the agent's page. All routes are in {@link #routes}; the
+ * handlers only translate HTTP, the decisions live in the small classes they call ({@link Guard}
+ * for who may, {@link SafeModeSwitch} for the change, {@link Dashboard} for the page).
  */
 public final class StatusServer implements AutoCloseable {
 
@@ -27,6 +32,7 @@ public final class StatusServer implements AutoCloseable {
     public static final int DEFAULT_PORT = 9740;
     static final int AUDIT_DEFAULT_LIMIT = 200;
     static final String AUDIT_ACTION_READ = "audit.read";
+    static final String SESSION_ACTION = "sign-in";
 
     private static final Logger LOG = System.getLogger(StatusServer.class.getName());
     private static final long MAX_REQUEST_BYTES = 16 * 1024;
@@ -44,14 +50,15 @@ public final class StatusServer implements AutoCloseable {
     private final SafeModeSwitch safeMode;
     private final StatusMetrics metrics;
     private final Dashboard dashboard;
+    private final CrossSite crossSite = new CrossSite(Clock.systemUTC());
     private final Javalin app;
 
     private StatusServer(Supplier<AgentStatus> status, SafeModeControl control, PrometheusMeterRegistry registry,
-            ApiAuth auth, AuditLog audit, String host, int port) {
+            Access access, AuditLog audit, String host, int port) {
         this.status = Objects.requireNonNull(status, "status");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.audit = Objects.requireNonNull(audit, "audit");
-        this.guard = new Guard(Objects.requireNonNull(auth, "auth"), audit);
+        this.guard = new Guard(Objects.requireNonNull(access, "access"), crossSite, audit, () -> snapshot().node());
         this.safeMode = new SafeModeSwitch(Objects.requireNonNull(control, "control"), audit);
         this.metrics = new StatusMetrics(registry, audit);
         this.dashboard = Dashboard.load();
@@ -61,17 +68,16 @@ public final class StatusServer implements AutoCloseable {
     /**
      * Binds and serves until {@link #close()}.
      *
-     * @param host the address to bind (the pod IP, or 0.0.0.0)
-     * @param port {@link #DEFAULT_PORT} in the agent; 0 for an ephemeral port ({@link #port()})
+     * @param access who may read the audit trail and change the node: {@link Access#staticTokens}
+     *               standalone, {@code KubernetesAccess.of} in a cluster
+     * @param host   the address to bind (the pod IP, or 0.0.0.0)
+     * @param port   {@link #DEFAULT_PORT} in the agent; 0 for an ephemeral port ({@link #port()})
      */
     public static StatusServer start(Supplier<AgentStatus> status, SafeModeControl control,
-            PrometheusMeterRegistry registry, ApiAuth auth, AuditLog audit, String host, int port) {
-        var server = new StatusServer(status, control, registry, auth, audit, host, port);
+            PrometheusMeterRegistry registry, Access access, AuditLog audit, String host, int port) {
+        var server = new StatusServer(status, control, registry, access, audit, host, port);
         server.app.start();
-        if (!auth.configured()) {
-            LOG.log(Level.WARNING, "status API: no API token configured; POST /safe-mode and GET /audit refuse every request");
-        }
-        LOG.log(Level.INFO, "status API on " + host + ":" + server.port());
+        LOG.log(Level.INFO, "status API on " + host + ":" + server.port() + "; GET /audit and POST /safe-mode authenticated by " + access);
         return server;
     }
 
@@ -89,12 +95,15 @@ public final class StatusServer implements AutoCloseable {
     private void configure(JavalinConfig config, String host, int port) {
         config.jetty.host = host;
         config.jetty.port = port;
-        // A node agent's API serves probes, a scrape and an occasional person: a few threads do.
-        // Requests run on virtual threads: a request blocked reading a slow body holds no pool
-        // thread, so bodies that never finish cannot starve /healthz (the liveness probe).
-        QueuedThreadPool pool = new QueuedThreadPool(16, 2, 60_000);
-        pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        config.jetty.threadPool = pool;
+        // Probes, scrapes and /status never block: they run on a few platform threads, where
+        // Jetty can serve a request on the thread that read it, with no hand-off (under CPU
+        // contention every hand-off is a wake-up that waits for a CPU; with every request on a
+        // virtual thread, p99 of GET /status at 2,500/s was 94 ms against 14 ms on this pool,
+        // docs/BENCHMARKS.md). What may wait (a TokenReview, a SubjectAccessReview, a slow
+        // body) runs on a virtual thread of its own ({@link #offPool}), so neither an API server
+        // that does not answer nor bodies that never finish can starve /healthz (the liveness probe).
+        config.jetty.threadPool = new QueuedThreadPool(16, 2, 60_000);
+        config.concurrency.useVirtualThreads = true;
         config.jetty.modifyHttpConfiguration(http -> {
             http.setSendServerVersion(false);
             // A body is at most 16 KiB: one that stalls this long is cut off (and audited).
@@ -112,13 +121,15 @@ public final class StatusServer implements AutoCloseable {
     private void routes(RoutesConfig r) {
         r.before(this::securityHeaders);
 
-        r.get("/", ctx -> ctx.html(dashboard.html()));
+        r.get("/", ctx -> ctx.html(dashboard.html(crossSite.issue())));
         r.get("/healthz", this::healthz);
         r.get("/readyz", this::readyz);
-        r.get("/status", ctx -> ctx.json(snapshot()));
+        r.get("/status", this::status);
         r.get("/metrics", this::metrics);
-        r.get("/audit", this::audit);
-        r.post("/safe-mode", this::safeMode);
+        r.get("/csrf-token", ctx -> ctx.json(Map.of("header", CrossSite.HEADER, "token", crossSite.issue())));
+        r.get("/session", offPool(this::session));
+        r.get("/audit", offPool(this::audit));
+        r.post("/safe-mode", offPool(this::safeMode));
 
         r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         r.exception(HttpResponseException.class, (e, ctx) -> {
@@ -133,6 +144,11 @@ public final class StatusServer implements AutoCloseable {
             LOG.log(Level.ERROR, "status API: " + ctx.method() + " " + ctx.path() + " failed", e);
             error(ctx, 500, "internal error; see the agent log");
         });
+    }
+
+    /** Runs {@code h} on a virtual thread (Javalin's async executor), releasing the pool's thread meanwhile. */
+    private static io.javalin.http.Handler offPool(io.javalin.http.Handler h) {
+        return ctx -> ctx.async(() -> h.handle(ctx));
     }
 
     /** Liveness: fails, saying why, when the reconcile loop has stopped making progress. */
@@ -154,20 +170,53 @@ public final class StatusServer implements AutoCloseable {
         }
     }
 
+    /** A snapshot and its JSON: requests that find the same snapshot reuse the bytes. */
+    private record Rendered(AgentStatus source, byte[] json) {
+    }
+
+    private volatile Rendered rendered;
+
+    /**
+     * The snapshot as JSON. A scrape or a page polls far more often than the snapshot changes (a
+     * pass, a counter sample, the revision's age in whole seconds), so the rendering is kept and
+     * served again while an equal snapshot comes back; equality is cheap because the snapshots
+     * share their lists. Never staler than the snapshot itself.
+     */
+    private void status(Context ctx) {
+        AgentStatus s = snapshot();
+        Rendered r = rendered;
+        if (r == null || !r.source().equals(s)) {
+            r = new Rendered(s, ApiJson.MAPPER.writeValueAsBytes(s));
+            rendered = r;
+        }
+        ctx.contentType("application/json").result(r.json());
+    }
+
     private void metrics(Context ctx) {
         metrics.refresh(status.get());
         ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape());
     }
 
     private void audit(Context ctx) {
-        guard.admit(ctx, AUDIT_ACTION_READ);
+        guard.read(ctx, AUDIT_ACTION_READ);
         int limit = AuditQuery.limit(ctx.queryParam("limit"), AUDIT_DEFAULT_LIMIT);
         ctx.json(audit.recent(limit));
     }
 
+    /** Who the token is and whether it may change the node: the page's sign-in. */
+    private void session(Context ctx) {
+        User user = guard.read(ctx, SESSION_ACTION);
+        ctx.json(new Session(user.name(), user.groups(), user.source().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                guard.mayChange(user)));
+    }
+
+    /** @param via static-token | token-review */
+    record Session(String user, List<String> groups, String via, boolean mayChange) {
+    }
+
     private void safeMode(Context ctx) {
-        String actor = guard.admit(ctx, "safe-mode");
-        safeMode.request(actor, ctx.ip(), ctx::body);
+        User user = guard.change(ctx, "safe-mode");
+        safeMode.request(user.name(), ctx.ip(), ctx::body);
         ctx.json(snapshot());
     }
 
@@ -184,6 +233,10 @@ public final class StatusServer implements AutoCloseable {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Cache-Control", "no-store");
         ctx.header("Referrer-Policy", "no-referrer");
+        // Another site may neither frame the page nor read its responses (no CORS headers are sent either).
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Cross-Origin-Resource-Policy", "same-origin");
+        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
     }
 
     private static void error(Context ctx, int status, String message) {

@@ -1,7 +1,10 @@
 package codes.temper.cli;
 
-import codes.temper.api.ApiAuth;
+import codes.temper.api.AuditEntry;
 import codes.temper.api.AuditLog;
+import codes.temper.auth.Access;
+import codes.temper.auth.KubernetesAccess;
+import codes.temper.auth.StaticTokens;
 import codes.temper.api.SafeModeRequestFile;
 import codes.temper.api.StatusServer;
 import codes.temper.kube.CgroupDriver;
@@ -77,10 +80,13 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * The status API; null in {@link Options} = none (tests that only need the loop).
+     * The status API; null in {@link Options} = none (tests that only need the loop). In a cluster
+     * its bearer tokens are checked with TokenReview and its actions with SubjectAccessReview
+     * ({@link KubernetesAccess}); the static tokens, when given, work beside them (and alone in
+     * file mode).
      *
      * @param port      0 = ephemeral
-     * @param apiTokens bearer tokens for POST /safe-mode and GET /audit, or null: both refused
+     * @param apiTokens static bearer tokens for POST /safe-mode and GET /audit, or null
      * @param auditFile also append audit entries here, or null
      */
     public record Api(String bind, int port, Path apiTokens, Path auditFile) {
@@ -180,16 +186,19 @@ public final class Agent implements AutoCloseable {
         if (options.api() != null) {
             try {
                 Path tokens = options.api().apiTokens();
-                // The DaemonSet mounts the token Secret as optional: no file = no token = every
-                // mutating request refused (fail closed), and the server says so at start.
-                ApiAuth auth = tokens == null || !Files.exists(tokens) ? ApiAuth.none() : ApiAuth.fromFile(tokens);
+                // The DaemonSet mounts the token Secret as optional: no file = no static token; in
+                // file mode that means every authenticated request is refused (fail closed).
+                StaticTokens staticTokens = tokens == null || !Files.exists(tokens) ? StaticTokens.none() : StaticTokens.fromFile(tokens);
+                Access access = options.client() == null ? Access.staticTokens(staticTokens)
+                        : KubernetesAccess.of(options.client(), staticTokens, KubernetesAccess.Ttl.DEFAULT, Clock.systemUTC());
                 Path auditFile = options.api().auditFile() != null ? options.api().auditFile()
                         : options.cacheDir() != null ? options.cacheDir().resolve(API_STATE).resolve("audit.jsonl") : null;
                 AuditLog audit = auditFile == null ? AuditLog.inMemory() : AuditLog.appendingTo(auditFile);
+                if (statusWriter != null) audit.onRecorded(this::changeEvent);
                 SafeModeControl control = (on, actor, reason) -> reconciler.safeMode(SafeModeSignals.Source.API, on,
                         actor + (reason == null || reason.isBlank() ? "" : ": " + reason));
                 server = StatusServer.start(this::status, requestFile == null ? control : requestFile.persisting(control),
-                        metrics, auth, audit, options.api().bind(), options.api().port());
+                        metrics, access, audit, options.api().bind(), options.api().port());
             } catch (IOException e) {
                 close();
                 throw new java.io.UncheckedIOException(e);
@@ -210,10 +219,14 @@ public final class Agent implements AutoCloseable {
         return reconciler.status().withPolicySource(policySourceState(source.status(), polls.nextPollAt(), Instant.now()));
     }
 
+    /**
+     * The age is in whole seconds: finer would be noise for a revision polled every minute, and a
+     * snapshot that only changes once a second lets the status API reuse its rendering meanwhile.
+     */
     static AgentStatus.PolicySourceState policySourceState(PolicySource.Status s, Instant nextPollAt, Instant now) {
         var cur = s.current();
         return new AgentStatus.PolicySourceState(cur == null ? null : cur.revision(), cur == null ? null : cur.fetchedAt(),
-                cur == null ? null : cur.age(now).toMillis() / 1000.0, cur != null && cur.fromDisk(), s.lastSuccessfulPoll(),
+                cur == null ? null : (double) cur.age(now).toSeconds(), cur != null && cur.fromDisk(), s.lastSuccessfulPoll(),
                 s.consecutiveFailures(), Redaction.text(s.lastFailure()),
                 s.lastRejection() == null ? null : Redaction.text(s.lastRejection().reason()), nextPollAt);
     }
@@ -304,6 +317,15 @@ public final class Agent implements AutoCloseable {
         if (reconciler != null && e.kind() != SchedulerSupervisor.Event.Kind.ATTACHED && e.kind() != SchedulerSupervisor.Event.Kind.DETACHED) {
             reconciler.signal("scheduler");
         }
+    }
+
+    /** An allowed change through the status API, as an Event on the Node: who, from where, why. */
+    private void changeEvent(AuditEntry e) {
+        if (e.outcome() != AuditEntry.Outcome.OK || !e.action().startsWith("safe-mode.")) return;
+        boolean on = e.action().equals("safe-mode.on");
+        statusWriter.send(on ? "Warning" : "Normal", on ? "TemperSafeModeRequested" : "TemperSafeModeWithdrawn",
+                "safe mode " + (on ? "requested" : "request withdrawn") + " through the status API by " + e.actor() + " from "
+                        + e.remote() + ": " + e.detail());
     }
 
     private void statusChanged(AgentStatus st) {

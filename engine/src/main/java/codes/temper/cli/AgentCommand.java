@@ -111,7 +111,8 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "Status API address (default: ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--api-tokens", paramLabel = "FILE", description = "Bearer tokens (one per line) for POST /safe-mode and GET /audit; without, both refuse.")
+    @Option(names = "--api-tokens", paramLabel = "FILE", description = "Static bearer tokens (one per line) for POST /safe-mode and GET /audit; they may do everything. "
+            + "In a cluster the cluster's own tokens work too (TokenReview, then SubjectAccessReview: get or patch on this node); in file mode, without this file both refuse.")
     Path apiTokens;
 
     @Option(names = "--audit-file", paramLabel = "FILE", description = "Append audit entries (JSON lines) to this file (default: <cache-dir>/api/audit.jsonl).")

@@ -76,6 +76,17 @@ public final class NodeStatusWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * An Event on the node about something done to it from outside the loop (an allowed change
+     * through the status API), sent on this writer's thread like the others.
+     */
+    public void send(String type, String reason, String message) {
+        synchronized (lock) {
+            events.add(event(type, reason, message));
+            lock.notifyAll();
+        }
+    }
+
     /** Annotation patches sent so far (tests and metrics). */
     public long patches() {
         return patches;

@@ -22,10 +22,15 @@ import java.util.List;
  *                       the reconcile passes that make the rest of the snapshot)
  * @param policySource   the policy source's state when the snapshot was read, or null when not known
  * @param loop           whether the reconcile loop makes progress, as of the read; null when not known
+ * @param pods           every pod the rules placed, with its tier and the rule that placed it (empty
+ *                       when nothing was decided); bounded by the kubelet's max-pods
+ * @param safeMode       which safe-mode triggers stand, since when and who asked; null when not known
+ * @param history        the last reconfigurations that changed what the scheduler holds, and the
+ *                       scheduler's last events (ejections, failed attaches); null when not known
  */
 public record AgentStatus(String node, Mode mode, String agentStatus, List<String> reasons, String policyRevision,
         boolean ready, List<Tier> tiers, Scheduler scheduler, Reconfiguration lastReconfiguration, Instant updated,
-        SchedulerStats stats, PolicySourceState policySource, Loop loop) {
+        SchedulerStats stats, PolicySourceState policySource, Loop loop, List<Pod> pods, SafeMode safeMode, History history) {
 
     /**
      * The reconcile loop's liveness ({@code GET /healthz}).
@@ -41,12 +46,13 @@ public record AgentStatus(String node, Mode mode, String agentStatus, List<Strin
             boolean ready, List<Tier> tiers, Scheduler scheduler, Reconfiguration lastReconfiguration, Instant updated,
             SchedulerStats stats, PolicySourceState policySource) {
         this(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler, lastReconfiguration, updated, stats, policySource,
-                null);
+                null, List.of(), null, null);
     }
 
     public AgentStatus {
         reasons = List.copyOf(reasons);
         tiers = List.copyOf(tiers);
+        pods = pods == null ? List.of() : List.copyOf(pods);
         if (stats == null) stats = SchedulerStats.NOT_SAMPLED;
     }
 
@@ -66,19 +72,74 @@ public record AgentStatus(String node, Mode mode, String agentStatus, List<Strin
     /** This snapshot with other counters. */
     public AgentStatus withStats(SchedulerStats s) {
         return s == stats ? this : new AgentStatus(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler,
-                lastReconfiguration, updated, s, policySource, loop);
+                lastReconfiguration, updated, s, policySource, loop, pods, safeMode, history);
     }
 
     /** This snapshot with the policy source's state. */
     public AgentStatus withPolicySource(PolicySourceState p) {
         return new AgentStatus(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler, lastReconfiguration, updated,
-                stats, p, loop);
+                stats, p, loop, pods, safeMode, history);
     }
 
     /** This snapshot with the loop's liveness as of now. */
     public AgentStatus withLoop(Loop l) {
         return new AgentStatus(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler, lastReconfiguration, updated,
-                stats, policySource, l);
+                stats, policySource, l, pods, safeMode, history);
+    }
+
+    /** This snapshot with the pods the rules placed. */
+    public AgentStatus withPods(List<Pod> p) {
+        return new AgentStatus(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler, lastReconfiguration, updated,
+                stats, policySource, loop, p, safeMode, history);
+    }
+
+    /** This snapshot with the safe-mode triggers and the history as of now. */
+    public AgentStatus withSafeModeAndHistory(SafeMode sm, History h) {
+        return new AgentStatus(node, mode, agentStatus, reasons, policyRevision, ready, tiers, scheduler, lastReconfiguration, updated,
+                stats, policySource, loop, pods, sm, h);
+    }
+
+    /**
+     * A pod as the rules placed it.
+     *
+     * @param rule    the rule that decided ({@code priority-class}, {@code label-override}, ...)
+     * @param because the part of the policy that made it so, e.g. {@code critical.match[0]: priority >= 1000000}
+     */
+    public record Pod(String namespace, String name, String tier, String rule, String because, String qosClass, long priority) {
+    }
+
+    /**
+     * @param requested whether any trigger stands
+     * @param triggers  one per standing trigger: the annotation, the file, the API (with who asked)
+     */
+    public record SafeMode(boolean requested, List<Trigger> triggers) {
+        public SafeMode {
+            triggers = List.copyOf(triggers);
+        }
+    }
+
+    /**
+     * @param source annotation | file | api
+     * @param detail what the trigger says: the annotation's value, the file's path, or
+     *               {@code <who>: <reason>} for the API
+     * @param since  when this agent saw it stand
+     */
+    public record Trigger(String source, String detail, Instant since) {
+    }
+
+    /**
+     * @param reconfigurations the last passes that wrote map entries or attached, oldest first
+     * @param scheduler        the scheduler's last events, oldest first
+     */
+    public record History(List<Reconfiguration> reconfigurations, List<SchedulerEvent> scheduler) {
+        public History {
+            reconfigurations = List.copyOf(reconfigurations);
+            scheduler = List.copyOf(scheduler);
+        }
+    }
+
+    /** @param kind attached | detached | ejected | attach-failed | gave-up */
+    public record SchedulerEvent(Instant at, String kind, String message) {
     }
 
     /**

@@ -50,6 +50,10 @@ final class ReconcilePass {
     private final LongSupplier nanoTime;
     private final Clock clock;
     private AgentStatus.Reconfiguration lastReconfiguration;
+    /** How many passes that changed something {@link #recentChanges} keeps. */
+    static final int RECENT_CHANGES = 10;
+    // Replaced whole, read by the status API without the pass's lock.
+    private volatile List<AgentStatus.Reconfiguration> recentChanges = List.of();
     // The mapped pods as the last attaching pass named them, for the throttling figures.
     private volatile Map<Long, StatsSampler.PodRef> podRefs = Map.of();
     // The policy's default tier, asked of the rules once per policy and node.
@@ -78,6 +82,11 @@ final class ReconcilePass {
 
     Map<Long, StatsSampler.PodRef> podRefs() {
         return podRefs;
+    }
+
+    /** The last passes that wrote map entries or attached, oldest first. */
+    List<AgentStatus.Reconfiguration> recentChanges() {
+        return recentChanges;
     }
 
     synchronized Outcome run(WorldView view, Optional<PolicyRevision> pol, String trigger, int events) {
@@ -142,6 +151,11 @@ final class ReconcilePass {
         long done = nanoTime.getAsLong();
         lastReconfiguration = new AgentStatus.Reconfiguration(clock.instant(), trigger, events, (evaluated - t0) / 1e6,
                 (done - evaluated) / 1e6, writes, attached);
+        if (writes > 0 || attached) {
+            List<AgentStatus.Reconfiguration> next = new ArrayList<>(recentChanges);
+            next.add(lastReconfiguration);
+            recentChanges = List.copyOf(next.subList(Math.max(0, next.size() - RECENT_CHANGES), next.size()));
+        }
         return new Outcome(report.decided(mode, reasons, revision, decision, lastReconfiguration), cgroupRetry, true, writes, done - t0);
     }
 

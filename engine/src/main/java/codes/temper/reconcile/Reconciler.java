@@ -107,10 +107,15 @@ public final class Reconciler implements AutoCloseable {
         this.stats = sampler.initial();
     }
 
-    /** The last pass's snapshot with the scheduler's counters as last sampled. */
+    /**
+     * The last pass's snapshot with the scheduler's counters as last sampled, the safe-mode triggers
+     * and the history as of now. Takes no lock the loop or a scheduler load holds.
+     */
     public AgentStatus status() {
         return status.withStats(stats).withLoop(loop.stalled(pacing.stuckAfter()).map(why -> new AgentStatus.Loop(false, why))
-                .orElse(AgentStatus.Loop.OK));
+                .orElse(AgentStatus.Loop.OK)).withSafeModeAndHistory(signals.snapshot(), new AgentStatus.History(pass.recentChanges(),
+                        supervisor.recentEvents().stream().map(h -> new AgentStatus.SchedulerEvent(h.at(),
+                                h.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), h.message())).toList()));
     }
 
     /**

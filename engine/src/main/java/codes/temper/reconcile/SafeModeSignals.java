@@ -1,5 +1,8 @@
 package codes.temper.reconcile;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,14 +25,38 @@ public final class SafeModeSignals implements SafeModeState {
         }
     }
 
-    private final Map<Source, String> active = new TreeMap<>();
+    private record Standing(String why, Instant since) {
+    }
+
+    private final Map<Source, Standing> active = new TreeMap<>();
+    private final Clock clock;
+
+    public SafeModeSignals() {
+        this(Clock.systemUTC());
+    }
+
+    public SafeModeSignals(Clock clock) {
+        this.clock = clock;
+    }
 
     /** @return true when safe mode as a whole switched on or off */
     public synchronized boolean set(Source source, boolean on, String why) {
         boolean before = !active.isEmpty();
-        if (on) active.put(source, why);
-        else active.remove(source);
+        if (on) {
+            Standing was = active.get(source);
+            // Seen again (the annotation on every node update): it has stood since it was first seen.
+            active.put(source, new Standing(why, was == null ? clock.instant() : was.since()));
+        } else {
+            active.remove(source);
+        }
         return before != !active.isEmpty();
+    }
+
+    /** The standing triggers, for the status: which, what they say, since when. */
+    public synchronized AgentStatus.SafeMode snapshot() {
+        return new AgentStatus.SafeMode(!active.isEmpty(), active.entrySet().stream()
+                .map(e -> new AgentStatus.Trigger(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue().why(), e.getValue().since()))
+                .toList());
     }
 
     @Override
@@ -40,6 +67,6 @@ public final class SafeModeSignals implements SafeModeState {
     /** One reason per active trigger, e.g. "safe-mode file: /var/run/temper/safe-mode exists". */
     @Override
     public synchronized java.util.List<String> reasons() {
-        return active.entrySet().stream().map(e -> e.getKey().label + ": " + e.getValue()).toList();
+        return active.entrySet().stream().map(e -> e.getKey().label + ": " + e.getValue().why()).toList();
     }
 }

@@ -56,7 +56,7 @@ final class StatusReport {
     /** Safe mode as the kill switch reports it, before the loop has run: the rest as it was. */
     AgentStatus safeMode(AgentStatus was, List<String> reasons) {
         return new AgentStatus(nodeName, Mode.SAFE_MODE, "safe-mode", reasons, was.policyRevision(), was.ready(),
-                was.tiers(), scheduler(), was.lastReconfiguration(), clock.instant());
+                was.tiers(), scheduler(), was.lastReconfiguration(), clock.instant()).withPods(was.pods());
     }
 
     /** A pass that decided: its mode and reasons, the tiers, and where the scheduler stands now. */
@@ -71,7 +71,12 @@ final class StatusReport {
             reasons = r;
         }
         return new AgentStatus(nodeName, mode, agentStatus(mode, reasons), reasons, revision, true,
-                tiers(decision), scheduler(), last, clock.instant());
+                tiers(decision), scheduler(), last, clock.instant()).withPods(pods(decision));
+    }
+
+    private static List<AgentStatus.Pod> pods(Decision d) {
+        return d.assignments().stream().map(a -> new AgentStatus.Pod(a.pod().namespace(), a.pod().name(), a.tier(), a.rule(),
+                a.because(), a.pod().qosClass() == null ? null : a.pod().qosClass().name(), a.pod().priority())).toList();
     }
 
     private String dryRunReason() {

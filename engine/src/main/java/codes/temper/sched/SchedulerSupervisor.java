@@ -40,6 +40,13 @@ public final class SchedulerSupervisor implements AutoCloseable {
         public enum Kind { ATTACHED, DETACHED, EJECTED, ATTACH_FAILED, GAVE_UP }
     }
 
+    /** An event and when it happened, as {@link #recentEvents} keeps them. */
+    public record Happened(Instant at, Event.Kind kind, String message) {
+    }
+
+    /** How many events {@link #recentEvents} keeps. */
+    public static final int RECENT_EVENTS = 20;
+
     /**
      * @param failures    ejections and failed attaches within the backoff window
      * @param lastFailure the last ejection or attach failure, with the kernel's exit reason
@@ -59,6 +66,8 @@ public final class SchedulerSupervisor implements AutoCloseable {
     private SchedulerDriver.ApplyResult lastApply;
     private long attaches;
     private ScheduledExecutorService watcher;
+    // Replaced whole under the lock, read without it: the status API must never wait for a scheduler load.
+    private volatile java.util.List<Happened> recent = java.util.List.of();
 
     public SchedulerSupervisor(SchedulerDriver driver, EjectionBackoff backoff, Clock clock, Consumer<Event> listener) {
         this.driver = driver;
@@ -129,6 +138,11 @@ public final class SchedulerSupervisor implements AutoCloseable {
             phase = Phase.DETACHED;
             if (wanted != null) apply();
         }
+    }
+
+    /** The last {@value #RECENT_EVENTS} events, oldest first; never waits for the lock. */
+    public java.util.List<Happened> recentEvents() {
+        return recent;
     }
 
     public synchronized Status status() {
@@ -227,6 +241,9 @@ public final class SchedulerSupervisor implements AutoCloseable {
     }
 
     private void emit(Event.Kind kind, String message) {
+        var next = new java.util.ArrayList<>(recent);
+        next.add(new Happened(clock.instant(), kind, message));
+        recent = java.util.List.copyOf(next.subList(Math.max(0, next.size() - RECENT_EVENTS), next.size()));
         LOG.log(kind == Event.Kind.ATTACHED || kind == Event.Kind.DETACHED ? Level.INFO : Level.ERROR, "{0}: {1}", kind, message);
         try {
             listener.accept(new Event(kind, message));

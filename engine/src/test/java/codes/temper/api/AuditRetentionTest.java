@@ -1,5 +1,8 @@
 package codes.temper.api;
 
+import codes.temper.auth.Access;
+import codes.temper.auth.StaticTokens;
+import codes.temper.auth.StaticTokensTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.api.AuditEntry.Outcome;
@@ -22,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  * are counted, recorded at a bounded rate and kept apart from the safe-mode changes.
  */
 class AuditRetentionTest {
-    static final String TOKEN = ApiAuthTest.TOKEN;
+    static final String TOKEN = StaticTokensTest.TOKEN;
 
     final AuditLog audit = AuditLog.inMemory();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -33,7 +36,7 @@ class AuditRetentionTest {
     void start() {
         logs = new LogCapture();
         server = StatusServer.start(() -> Fixtures.attached(Fixtures.tiers()), new RecordingControl(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), ApiAuth.ofTokens(List.of(TOKEN)), audit, "127.0.0.1", 0);
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Access.staticTokens(StaticTokens.ofTokens(List.of(TOKEN))), audit, "127.0.0.1", 0);
     }
 
     @AfterEach
@@ -53,6 +56,7 @@ class AuditRetentionTest {
     @Test
     void elevenHundredAnonymousReadsDoNotEvictASafeModeChange() throws Exception {
         var on = send(to("/safe-mode").header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .header(Csrf.HEADER, Csrf.token(server.port()))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"enabled\": true, \"reason\": \"incident 7\"}")));
         assertThat(on.statusCode()).isEqualTo(200);
         for (int i = 0; i < 1100; i++) {

@@ -1,5 +1,7 @@
 package codes.temper.api;
 
+import codes.temper.auth.Access;
+import codes.temper.auth.StaticTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -159,7 +161,7 @@ class PrometheusRulesTest {
         var s = Fixtures.attached(Fixtures.tiers()).withStats(Fixtures.stats());
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (var server = StatusServer.start(() -> s, (on, actor, reason) -> {
-        }, registry, ApiAuth.none(), AuditLog.inMemory(), "127.0.0.1", 0)) {
+        }, registry, Access.staticTokens(StaticTokens.none()), AuditLog.inMemory(), "127.0.0.1", 0)) {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         }

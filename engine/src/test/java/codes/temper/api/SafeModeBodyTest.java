@@ -1,5 +1,8 @@
 package codes.temper.api;
 
+import codes.temper.auth.Access;
+import codes.temper.auth.StaticTokens;
+import codes.temper.auth.StaticTokensTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.api.AuditEntry.Outcome;
@@ -27,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * or the log, and bodies that never finish cannot starve {@code /healthz} and {@code /status}.
  */
 class SafeModeBodyTest {
-    static final String TOKEN = ApiAuthTest.TOKEN;
+    static final String TOKEN = StaticTokensTest.TOKEN;
 
     final RecordingControl control = new RecordingControl();
     final AuditLog audit = AuditLog.inMemory();
@@ -39,7 +42,7 @@ class SafeModeBodyTest {
     void start() {
         logs = new LogCapture();
         server = StatusServer.start(() -> Fixtures.attached(Fixtures.tiers()), control, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                ApiAuth.ofTokens(List.of(TOKEN)), audit, "127.0.0.1", 0);
+                Access.staticTokens(StaticTokens.ofTokens(List.of(TOKEN))), audit, "127.0.0.1", 0);
     }
 
     @AfterEach
@@ -55,7 +58,7 @@ class SafeModeBodyTest {
     HttpResponse<String> post(String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/safe-mode"))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header(Csrf.HEADER, Csrf.token(server.port())).timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path) throws Exception {
@@ -87,9 +90,10 @@ class SafeModeBodyTest {
 
     @Test
     void aBodyCutShortIsAuditedWithoutAStackTrace() throws Exception {
+        String csrf = Csrf.token(server.port());
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             OutputStream out = s.getOutputStream();
-            out.write(("POST /safe-mode HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+            out.write(("POST /safe-mode HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\n" + Csrf.HEADER + ": " + csrf
                     + "\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"enabled\": tr").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             s.shutdownOutput(); // the client goes away mid-body
@@ -107,11 +111,12 @@ class SafeModeBodyTest {
 
     @Test
     void stalledBodiesNeitherStarveTheProbesNorGoUnaudited() throws Exception {
+        String csrf = Csrf.token(server.port());
         List<Socket> stalled = new ArrayList<>();
         try {
             for (int i = 0; i < 40; i++) {
                 Socket s = new Socket("127.0.0.1", server.port());
-                s.getOutputStream().write(("POST /safe-mode HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                s.getOutputStream().write(("POST /safe-mode HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\n" + Csrf.HEADER + ": " + csrf
                         + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
                 stalled.add(s);

@@ -11,7 +11,15 @@ class SafeModeRequestTest {
     void parsesTheDocumentedShape() {
         assertThat(SafeModeRequest.parse("{\"enabled\": true, \"reason\": \" incident 42 \"}"))
                 .isEqualTo(new SafeModeRequest(true, "incident 42"));
-        assertThat(SafeModeRequest.parse("{\"enabled\": false}")).isEqualTo(new SafeModeRequest(false, ""));
+        assertThat(SafeModeRequest.parse("{\"enabled\": false, \"reason\": \"resolved\"}")).isEqualTo(new SafeModeRequest(false, "resolved"));
+    }
+
+    @Test
+    void theReasonIsRequiredBothWays() {
+        assertRefused("{\"enabled\": true}", "field \"reason\" is required");
+        assertRefused("{\"enabled\": false}", "field \"reason\" is required");
+        assertRefused("{\"enabled\": false, \"reason\": null}", "field \"reason\" is required");
+        assertRefused("{\"enabled\": true, \"reason\": \"  \"}", "field \"reason\" is blank");
     }
 
     @Test

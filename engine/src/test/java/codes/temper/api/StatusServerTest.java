@@ -1,5 +1,8 @@
 package codes.temper.api;
 
+import codes.temper.auth.Access;
+import codes.temper.auth.StaticTokens;
+import codes.temper.auth.StaticTokensTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.api.Fixtures.RecordingControl;
@@ -24,8 +27,8 @@ import tools.jackson.databind.JsonNode;
 /** The status API over real HTTP on an ephemeral port. */
 class StatusServerTest {
 
-    static final String TOKEN = ApiAuthTest.TOKEN;
-    static final String ACTOR = ApiAuth.actorOf(TOKEN);
+    static final String TOKEN = StaticTokensTest.TOKEN;
+    static final String ACTOR = StaticTokens.actorOf(TOKEN);
 
     final AtomicReference<AgentStatus> status = new AtomicReference<>(Fixtures.notReady());
     final RecordingControl control = new RecordingControl();
@@ -39,7 +42,7 @@ class StatusServerTest {
     @BeforeEach
     void start() {
         logs = new LogCapture();
-        server = serve(ApiAuth.ofTokens(List.of(TOKEN)));
+        server = serve(Access.staticTokens(StaticTokens.ofTokens(List.of(TOKEN))));
     }
 
     @AfterEach
@@ -57,7 +60,7 @@ class StatusServerTest {
         }
     }
 
-    StatusServer serve(ApiAuth auth) {
+    StatusServer serve(Access auth) {
         return StatusServer.start(status::get, control, registry, auth, audit, "127.0.0.1", 0);
     }
 
@@ -95,7 +98,8 @@ class StatusServerTest {
 
         JsonNode s = ApiJson.MAPPER.readTree(r.body());
         assertThat(s.propertyNames()).containsExactlyInAnyOrder("node", "mode", "agentStatus", "reasons", "policyRevision",
-                "ready", "tiers", "scheduler", "lastReconfiguration", "updated", "stats", "policySource", "loop");
+                "ready", "tiers", "scheduler", "lastReconfiguration", "updated", "stats", "policySource", "loop", "pods", "safeMode",
+                "history");
         assertThat(s.get("mode").stringValue()).isEqualTo("attach");
         assertThat(s.get("policyRevision").stringValue()).isEqualTo(Fixtures.REVISION);
         assertThat(s.get("ready").booleanValue()).isTrue();
@@ -156,7 +160,7 @@ class StatusServerTest {
         var s = Fixtures.safeMode();
         status.set(new AgentStatus(s.node(), s.mode(), s.agentStatus(), s.reasons(), s.policyRevision(), s.ready(), next,
                 s.scheduler(), null, s.updated()));
-        post("/safe-mode", "{\"enabled\": true}", null); // one refused audit event
+        post("/safe-mode", "{\"enabled\": true, \"reason\": \"r\"}", null); // one refused audit event
         String after = get("/metrics").body();
         assertThat(after).contains("temper_mode{mode=\"safe-mode\"} 1.0", "temper_mode{mode=\"attach\"} 0.0",
                 "temper_scheduler_attached 0.0", "temper_tier_pods{tier=\"critical\"} 4.0",
@@ -311,7 +315,7 @@ class StatusServerTest {
 
     @Test
     void safeModeWithAWrongTokenIsRefused() throws Exception {
-        var r = post("/safe-mode", "{\"enabled\": true}", "wrong-token-0123456789");
+        var r = post("/safe-mode", "{\"enabled\": true, \"reason\": \"r\"}", "wrong-token-0123456789");
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).contains("invalid token").doesNotContain("wrong-token");
         assertThat(control.calls).isEmpty();
@@ -326,7 +330,7 @@ class StatusServerTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(ApiJson.MAPPER.readTree(r.body()).get("mode").stringValue()).isEqualTo("safe-mode");
         assertThat(control.calls).containsExactly("true|" + ACTOR + "|incident 42");
-        assertThat(ACTOR).isEqualTo("token:" + ApiAuthTest.sha256Prefix(TOKEN));
+        assertThat(ACTOR).isEqualTo("token:" + StaticTokensTest.sha256Prefix(TOKEN));
         assertThat(audit.recent(10)).singleElement().satisfies(e -> {
             assertThat(e.actor()).isEqualTo(ACTOR);
             assertThat(e.action()).isEqualTo("safe-mode.on");
@@ -341,8 +345,8 @@ class StatusServerTest {
             assertThat(line).doesNotContain("\n");
         });
 
-        assertThat(post("/safe-mode", "{\"enabled\": false}", TOKEN).statusCode()).isEqualTo(200);
-        assertThat(control.calls).last().isEqualTo("false|" + ACTOR + "|");
+        assertThat(post("/safe-mode", "{\"enabled\": false, \"reason\": \"resolved\"}", TOKEN).statusCode()).isEqualTo(200);
+        assertThat(control.calls).last().isEqualTo("false|" + ACTOR + "|resolved");
     }
 
     @Test
@@ -363,8 +367,8 @@ class StatusServerTest {
     @Test
     void withNoTokenConfiguredEverythingAuthenticatedIsRefused() throws Exception {
         server.close();
-        server = serve(ApiAuth.none());
-        var r = post("/safe-mode", "{\"enabled\": true}", TOKEN);
+        server = serve(Access.staticTokens(StaticTokens.none()));
+        var r = post("/safe-mode", "{\"enabled\": true, \"reason\": \"r\"}", TOKEN);
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).contains("no API token is configured");
         assertThat(get("/audit", TOKEN).statusCode()).isEqualTo(401);
@@ -420,7 +424,9 @@ class StatusServerTest {
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
         assertThat(r.body()).contains("<title>Temper</title>").doesNotContain("http://", "https://", "innerHTML");
         assertThat(r.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v)
-                .startsWith("default-src 'self'").contains("script-src 'self' 'sha256-").doesNotContain("unsafe-inline"));
+                .startsWith("default-src 'self'").contains("script-src 'sha256-", "require-trusted-types-for 'script'")
+                .doesNotContain("unsafe-inline", "unsafe-eval"));
+        assertThat(r.body()).as("the page's own cross-site token").containsPattern("<meta name=\"temper-csrf\" content=\"[0-9a-z]+\\.[A-Za-z0-9_-]+\">");
     }
 
     private void assertSecurityHeaders(HttpResponse<String> r) {
@@ -448,7 +454,7 @@ class StatusServerTest {
 
     private HttpResponse<String> post(String path, String body, String token) throws IOException, InterruptedException {
         var b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .header(Csrf.HEADER, Csrf.token(server.port())).POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

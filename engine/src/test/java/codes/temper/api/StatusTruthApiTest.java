@@ -1,5 +1,7 @@
 package codes.temper.api;
 
+import codes.temper.auth.Access;
+import codes.temper.auth.StaticTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import codes.temper.reconcile.AgentStatus;
@@ -26,7 +28,7 @@ class StatusTruthApiTest {
 
     @BeforeEach
     void start() {
-        server = StatusServer.start(status::get, new Fixtures.RecordingControl(), registry, ApiAuth.none(), AuditLog.inMemory(),
+        server = StatusServer.start(status::get, new Fixtures.RecordingControl(), registry, Access.staticTokens(StaticTokens.none()), AuditLog.inMemory(),
                 "127.0.0.1", 0);
     }
 

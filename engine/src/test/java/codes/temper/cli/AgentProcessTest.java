@@ -108,6 +108,7 @@ class AgentProcessTest {
         // POST /safe-mode with the token: the API is a trigger too, and it is audited.
         HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/safe-mode"))
                 .header("Authorization", "Bearer test-token-0123456789abcdef").header("Content-Type", "application/json")
+                .header(codes.temper.api.Csrf.HEADER, codes.temper.api.Csrf.token(port))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"enabled\": true, \"reason\": \"maintenance\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(200);
         st = await(port, s -> s.get("mode").asString().equals("safe-mode"), "safe-mode from the API");

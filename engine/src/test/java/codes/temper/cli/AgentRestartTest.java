@@ -67,6 +67,7 @@ class AgentRestartTest {
     static HttpResponse<String> post(int port, String body) throws Exception {
         return AgentProcessTest.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/safe-mode"))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .header(codes.temper.api.Csrf.HEADER, codes.temper.api.Csrf.token(port))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

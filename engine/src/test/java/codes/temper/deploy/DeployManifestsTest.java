@@ -91,7 +91,9 @@ class DeployManifestsTest {
                 "core nodes get", "core nodes list", "core nodes watch", "core nodes patch",
                 "core pods get", "core pods list", "core pods watch",
                 "core events create", "core events patch",
-                "events.k8s.io events create", "events.k8s.io events patch");
+                "events.k8s.io events create", "events.k8s.io events patch",
+                // the status API's callers, reviewed as kube-rbac-proxy reviews them
+                "authentication.k8s.io tokenreviews create", "authorization.k8s.io subjectaccessreviews create");
         ClusterRoleBinding b = manifests.one(ClusterRoleBinding.class, "temper-agent");
         assertThat(b.getRoleRef().getName()).isEqualTo("temper-agent");
         assertThat(b.getSubjects()).singleElement().satisfies(s -> {
@@ -137,7 +139,7 @@ class DeployManifestsTest {
         assertThat(c.getArgs()).containsExactly("agent", "--policies",
                 "https://git.example.org/platform/temper-policies.git#main:policies", "--port", "9740",
                 "--safe-mode-file", "/var/run/temper/safe-mode", "--cache-dir", "/var/lib/temper",
-                "--api-tokens", "/etc/temper/api-tokens/tokens");
+                "--api-tokens", "/etc/temper/api-tokens/tokens", "--audit-file", "/var/log/temper/audit.jsonl");
         assertThat(c.getSecurityContext().getPrivileged()).isTrue();
         assertThat(c.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("NODE_NAME");
@@ -163,6 +165,7 @@ class DeployManifestsTest {
         assertHostPath(mounts, volumes, "/sys/fs/cgroup", "/sys/fs/cgroup", true, null);
         assertHostPath(mounts, volumes, "/var/run/temper", "/var/run/temper", false, "DirectoryOrCreate");
         assertHostPath(mounts, volumes, "/var/lib/temper", "/var/lib/temper", false, "DirectoryOrCreate");
+        assertHostPath(mounts, volumes, "/var/log/temper", "/var/log/temper", false, "DirectoryOrCreate");
         for (String secretMount : List.of("/etc/temper/git", "/etc/temper/api-tokens")) {
             VolumeMount m = mounts.get(secretMount);
             assertThat(m).as(secretMount).isNotNull();

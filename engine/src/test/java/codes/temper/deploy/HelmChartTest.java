@@ -168,9 +168,11 @@ class HelmChartTest {
         Volume policy = volumeUnder(defaults, args.get("--policies"));
         assertThat(policy.getConfigMap().getName()).isEqualTo("temper-policy");
         assertThat(mounts(c).get("/etc/temper/policies").getSubPath()).isNull();
-        for (String flag : List.of("--safe-mode-file", "--cache-dir", "--api-tokens")) {
+        for (String flag : List.of("--safe-mode-file", "--cache-dir", "--api-tokens", "--audit-file")) {
             assertThat(volumeUnder(defaults, args.get(flag))).as(flag).isNotNull();
         }
+        assertThat(volumeUnder(defaults, args.get("--audit-file")).getHostPath().getPath()).as("the audit trail on the node")
+                .isEqualTo("/var/log/temper");
         assertThat(volumeUnder(defaults, args.get("--api-tokens")).getSecret().getOptional()).isTrue();
     }
 

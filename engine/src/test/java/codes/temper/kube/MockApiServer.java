@@ -10,6 +10,9 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class MockApiServer implements AutoCloseable {
     private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+    /** POST path -> answer, asked before the CRUD dispatcher (create-only resources such as reviews). */
+    private final Map<String, Function<RecordedRequest, MockResponse>> posts = new ConcurrentHashMap<>();
     private KubernetesMockServer server;
     private int port;
 
@@ -35,14 +40,20 @@ public final class MockApiServer implements AutoCloseable {
     private static final class NodeNameSelectorIgnored extends Dispatcher {
         private static final Pattern NODE_NAME = Pattern.compile("spec\\.nodeName(?:=|%3D)[^&,%]*(?:,|%2C)?");
         private final Dispatcher delegate;
+        private final Map<String, Function<RecordedRequest, MockResponse>> posts;
 
-        NodeNameSelectorIgnored(Dispatcher delegate) {
+        NodeNameSelectorIgnored(Dispatcher delegate, Map<String, Function<RecordedRequest, MockResponse>> posts) {
             this.delegate = delegate;
+            this.posts = posts;
         }
 
         @Override
         public MockResponse dispatch(RecordedRequest r) {
             String path = r.getPath();
+            if ("POST".equals(r.getMethod()) && path != null) {
+                var answer = posts.get(path.contains("?") ? path.substring(0, path.indexOf('?')) : path);
+                if (answer != null) return answer.apply(r);
+            }
             if (path != null && path.contains("fieldSelector=spec.nodeName")) {
                 String p = NODE_NAME.matcher(path).replaceAll("").replace("fieldSelector=&", "").replaceAll("[?&]fieldSelector=$", "");
                 r = new RecordedRequest(r.getHttpVersion(), r.method(), p, r.getHeaders(), r.getBody());
@@ -57,9 +68,18 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     public synchronized void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new NodeNameSelectorIgnored(dispatcher), false);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new NodeNameSelectorIgnored(dispatcher, posts), false);
         server.init(InetAddress.getLoopbackAddress(), port);
         port = server.getPort();
+    }
+
+    /**
+     * Answers POSTs to {@code path} (no query) with {@code answer} instead of storing them: the CRUD
+     * dispatcher would keep a TokenReview or SubjectAccessReview and echo it back with no status,
+     * where the real API server evaluates it and keeps nothing.
+     */
+    public void onPost(String path, Function<RecordedRequest, MockResponse> answer) {
+        posts.put(path, answer);
     }
 
     public synchronized void stop() {

@@ -1,4 +1,4 @@
-package codes.temper.api;
+package codes.temper.auth;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,16 +11,19 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Bearer tokens for the status API's authenticated endpoints. Only the SHA-256 digests of the
+ * The static token file ({@code --api-tokens}): bearer tokens for standalone use, and a break-glass
+ * path in a cluster that works while the API server is away. Only the SHA-256 digests of the
  * tokens are kept: comparing digests with {@link MessageDigest#isEqual} takes the same time
  * whatever the presented token's length or content, and a heap dump holds no usable token.
- * With no token configured every request is refused (fail closed): an agent that can take a
+ * With no token configured every token is refused (fail closed): an agent that can take a
  * node's scheduler down must not do so for anyone who can reach its port.
  */
-public final class ApiAuth {
+public final class StaticTokens implements Authenticator {
+
+    /** The group every static token's user is in. */
+    public static final String GROUP = "temper:static-tokens";
 
     /** Shorter tokens are refused at load: the API is reachable from the whole pod network. */
     static final int MIN_TOKEN_LENGTH = 16;
@@ -28,18 +31,18 @@ public final class ApiAuth {
     private final List<byte[]> digests;
     private final String source;
 
-    private ApiAuth(List<byte[]> digests, String source) {
+    private StaticTokens(List<byte[]> digests, String source) {
         this.digests = List.copyOf(digests);
         this.source = source;
     }
 
-    /** No token configured: every authenticated request is refused with 401. */
-    public static ApiAuth none() {
-        return new ApiAuth(List.of(), "none");
+    /** No token configured: every token is refused. */
+    public static StaticTokens none() {
+        return new StaticTokens(List.of(), "none");
     }
 
     /** Tokens given directly (tests, or a caller that read them elsewhere). */
-    public static ApiAuth ofTokens(Collection<String> tokens) {
+    public static StaticTokens ofTokens(Collection<String> tokens) {
         List<byte[]> digests = new ArrayList<>();
         for (String t : tokens) {
             if (t.length() < MIN_TOKEN_LENGTH) {
@@ -47,7 +50,7 @@ public final class ApiAuth {
             }
             digests.add(sha256(t));
         }
-        return new ApiAuth(digests, "tokens");
+        return new StaticTokens(digests, "tokens");
     }
 
     /**
@@ -57,7 +60,7 @@ public final class ApiAuth {
      * @throws IOException naming the file when it is missing, unreadable, holds no token or a
      *                     token too short; never quoting a token
      */
-    public static ApiAuth fromFile(Path file) throws IOException {
+    public static StaticTokens fromFile(Path file) throws IOException {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -81,31 +84,25 @@ public final class ApiAuth {
         if (digests.isEmpty()) {
             throw new IOException("API token file " + file + ": no token in it (one per line, # for comments)");
         }
-        return new ApiAuth(digests, file.toString());
+        return new StaticTokens(digests, file.toString());
     }
 
     public boolean configured() {
         return !digests.isEmpty();
     }
 
-    /** @param authorization the request's {@code Authorization} header, or null */
-    public Result authenticate(String authorization) {
+    @Override
+    public Authentication authenticate(String token) {
         if (digests.isEmpty()) {
-            return new Refused("no API token is configured on this agent, so authenticated requests are refused");
+            return new Unauthenticated("no API token is configured on this agent, so authenticated requests are refused");
         }
-        if (authorization == null || authorization.isBlank()) {
-            return new Refused("missing bearer token (Authorization: Bearer <token>)");
-        }
-        String[] parts = authorization.strip().split("\\s+", 2);
-        if (parts.length != 2 || !parts[0].toLowerCase(Locale.ROOT).equals("bearer")) {
-            return new Refused("expected Authorization: Bearer <token>");
-        }
-        byte[] presented = sha256(parts[1].strip());
+        byte[] presented = sha256(token.strip());
         boolean match = false;
         for (byte[] d : digests) {
             match |= MessageDigest.isEqual(d, presented); // no early exit: time does not tell which token
         }
-        return match ? new Allowed(actorOf(presented)) : new Refused("invalid token");
+        return match ? new Authenticated(new User(actorOf(presented), "", List.of(GROUP), User.Source.STATIC_TOKEN))
+                : new Unauthenticated("invalid token");
     }
 
     /** The principal recorded in the audit log: names the token without revealing it. */
@@ -117,7 +114,7 @@ public final class ApiAuth {
         return "token:" + HexFormat.of().formatHex(digest, 0, 4);
     }
 
-    private static byte[] sha256(String s) {
+    static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
@@ -127,17 +124,6 @@ public final class ApiAuth {
 
     @Override
     public String toString() {
-        return "ApiAuth[" + digests.size() + " token(s) from " + source + "]";
-    }
-
-    public sealed interface Result permits Allowed, Refused {
-    }
-
-    /** @param actor {@code token:<first 8 hex of SHA-256>} */
-    public record Allowed(String actor) implements Result {
-    }
-
-    /** @param why for the client and the audit log; never contains the token */
-    public record Refused(String why) implements Result {
+        return "StaticTokens[" + digests.size() + " token(s) from " + source + "]";
     }
 }
