@@ -2,6 +2,7 @@ package codes.temper.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import codes.temper.ManualClock;
 import codes.temper.api.AuditEntry.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,29 +47,9 @@ class AuditLogTest {
         assertThat(second.get("time").stringValue()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
     }
 
-    /** A clock the test moves. */
-    static final class Hands extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
     @Test
     void refusalsPastTheRateAreCountedAndSummarisedWhenTheMinuteEnds() {
-        var hands = new Hands();
+        var hands = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
         var log = new AuditLog(5, null, hands);
         log.record("token:00000001", "10.0.0.1", "safe-mode.on", Outcome.OK, "kept");
         for (int i = 0; i < AuditLog.REFUSALS_PER_WINDOW + 70; i++) {

@@ -2,6 +2,7 @@ package codes.temper.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import codes.temper.ManualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,7 @@ class CrossSiteTest {
 
     @Test
     void expiresAfterItsValidity() {
-        var clock = new codes.temper.auth.AccessTestClock(Instant.parse("2026-12-01T10:00:00Z"));
+        var clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
         var site = new CrossSite(clock);
         String token = site.issue();
         clock.now = clock.now.plus(CrossSite.VALIDITY).minusSeconds(1);

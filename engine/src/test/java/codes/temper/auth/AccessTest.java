@@ -2,6 +2,7 @@ package codes.temper.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import codes.temper.ManualClock;
 import codes.temper.auth.Authenticator.Authenticated;
 import codes.temper.auth.Authenticator.Unauthenticated;
 import java.time.Duration;
@@ -16,7 +17,7 @@ class AccessTest {
 
     @Test
     void theCacheKeepsAnswersForTheirTimeAndNeverKeepsAnUnavailableOne() {
-        var clock = new AccessTestClock(Instant.parse("2026-12-01T10:00:00Z"));
+        var clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
         var asked = new AtomicInteger();
         var cache = new ReviewCache<String>(2, v -> switch (v) {
             case "yes" -> Duration.ofSeconds(60);

@@ -2,12 +2,11 @@ package codes.temper.sched;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import codes.temper.ManualClock;
 import codes.temper.sched.SchedulerSupervisor.Event;
 import codes.temper.sched.SchedulerSupervisor.Phase;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,31 +88,8 @@ class SchedulerSupervisorTest {
         }
     }
 
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-11-27T12:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
     final KernelStandIn kernel = new KernelStandIn();
-    final ManualClock clock = new ManualClock();
+    final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T12:00:00Z"));
     final List<Event> events = new ArrayList<>();
     final SchedulerSupervisor sup = new SchedulerSupervisor(kernel,
             new EjectionBackoff(3, Duration.ofSeconds(10), Duration.ofSeconds(25), Duration.ofMinutes(30)), clock, events::add);

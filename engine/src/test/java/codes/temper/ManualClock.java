@@ -1,16 +1,21 @@
-package codes.temper.auth;
+package codes.temper;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves by hand. */
-public final class AccessTestClock extends Clock {
+/** A clock a test moves by hand, for decisions that depend on time but must not wait for it. */
+public final class ManualClock extends Clock {
     public Instant now;
 
-    public AccessTestClock(Instant start) {
+    public ManualClock(Instant start) {
         now = start;
+    }
+
+    public void advance(Duration d) {
+        now = now.plus(d);
     }
 
     @Override
