@@ -5,7 +5,7 @@ import codes.temper.auth.StaticTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import codes.temper.cli.Main;
+import codes.temper.cli.TemperProcess;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -123,13 +123,9 @@ class PrometheusRulesTest {
             port = free.getLocalPort();
         }
         Path log = dir.resolve("agent.log");
-        agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "agent", "--policies", policies.toString(), "--pods-file", "../policies/examples/pods.yaml",
+        agent = TemperProcess.start(log, "agent", "--policies", policies.toString(), "--pods-file", "../policies/examples/pods.yaml",
                 "--node-file", "../policies/examples/node.yaml", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--cgroup-root", dir.resolve("cgroup").toString(), "--poll-interval", "1s")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        agent.getOutputStream().close();
+                "--cgroup-root", dir.resolve("cgroup").toString(), "--poll-interval", "1s");
         startMetrics = awaitMetrics(port, log, m -> m.contains("temper_ready 1.0"), "ready");
         // A revision that cannot be parsed: rejected, the last good kept, and counted.
         Files.writeString(policies.resolve("tiers.yaml"), "spec: [unclosed\n", java.nio.file.StandardOpenOption.APPEND);

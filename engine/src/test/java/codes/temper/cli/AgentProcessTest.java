@@ -10,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -45,22 +43,11 @@ class AgentProcessTest {
         Path node = Files.copy(Path.of("../policies/examples/node.yaml"), dir.resolve("node.yaml"));
         Path tokens = Files.writeString(dir.resolve("tokens"), "test-token-0123456789abcdef\n");
         log = dir.resolve("agent.log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "agent", "--policies", "../policies", "--pods-file", pods.toString(), "--node-file", node.toString(),
+        agent = TemperProcess.start(log, "agent", "--policies", "../policies", "--pods-file", pods.toString(), "--node-file", node.toString(),
                 "--safe-mode-file", safeMode.toString(), "--port", "0", "--bind", "127.0.0.1", "--api-tokens", tokens.toString(),
-                "--cgroup-root", dir.resolve("cgroup").toString()));
-        agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        agent.getOutputStream().close();
+                "--cgroup-root", dir.resolve("cgroup").toString());
         // The port is ephemeral: the agent logs where it listens.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            var m = java.util.regex.Pattern.compile("status API on 127\\.0\\.0\\.1:(\\d+)").matcher(Files.readString(log));
-            if (m.find()) return Integer.parseInt(m.group(1));
-            assertThat(agent.isAlive()).as("agent running; log:\n" + Files.readString(log)).isTrue();
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no status API line in the log:\n" + Files.readString(log));
+        return TemperProcess.statusPort(agent, log);
     }
 
     static JsonNode status(int port) throws IOException, InterruptedException {

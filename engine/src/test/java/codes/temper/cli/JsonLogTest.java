@@ -50,11 +50,7 @@ class JsonLogTest {
     }
 
     Process start(Path log, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        process.getOutputStream().close();
+        process = TemperProcess.start(log, args);
         return process;
     }
 
@@ -116,9 +112,7 @@ class JsonLogTest {
                 "--safe-mode-file", safe.toString(), "--port", "0", "--bind", "127.0.0.1", "--cgroup-root", dir.resolve("cgroup").toString(),
                 "--log-format", "json", "--log-level", "debug", "--log-level", "org.eclipse.jetty=info");
         awaitLog(log, "the start line", t -> t.contains("started: node node-a"));
-        var port = java.util.regex.Pattern.compile("status API on 127\\.0\\.0\\.1:(\\d+)").matcher(Files.readString(log));
-        assertThat(port.find()).isTrue();
-        int p = Integer.parseInt(port.group(1));
+        int p = TemperProcess.statusPort(process, log);
         AgentProcessTest.await(p, s -> AgentProcessTest.ENGAGED.contains(s.get("mode").asString()), "engaged");
         Files.createFile(safe);
         AgentProcessTest.await(p, s -> s.get("mode").asString().equals("safe-mode"), "safe mode");
@@ -152,20 +146,7 @@ class JsonLogTest {
             }
             client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-0").addToLabels("pool", "gpu").endMetadata().build())
                     .create();
-            Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                    apiVersion: v1
-                    kind: Config
-                    clusters:
-                    - name: mock
-                      cluster: {server: "http://127.0.0.1:%d"}
-                    users:
-                    - name: admin
-                      user: {token: test}
-                    contexts:
-                    - name: mock
-                      context: {cluster: mock, user: admin}
-                    current-context: mock
-                    """.formatted(server.port()));
+            Path kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), "http://127.0.0.1:" + server.port());
             Path log = dir.resolve("controller.log");
             start(log, "controller", "--kubeconfig", kubeconfig.toString(), "--debounce", "100ms", "--log-format", "json");
             awaitLog(log, "the controller started", t -> t.contains("controller started"));

@@ -174,20 +174,7 @@ class KubectlKillSwitchTest {
         List<Agent> agents = new ArrayList<>();
         try (KubernetesClient client = server.createClient(b -> b.editOrNewConfig().withRequestRetryBackoffLimit(3)
                 .withRequestRetryBackoffInterval(100).withWatchReconnectInterval(200).endConfig())) {
-            Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                    apiVersion: v1
-                    kind: Config
-                    clusters:
-                    - name: mock
-                      cluster: {server: "http://127.0.0.1:%d"}
-                    users:
-                    - name: admin
-                      user: {token: test}
-                    contexts:
-                    - name: mock
-                      context: {cluster: mock, user: admin}
-                    current-context: mock
-                    """.formatted(server.getPort()));
+            Path kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), "http://127.0.0.1:" + server.getPort());
             // The chart's bundled policy, mounted as the kubelet mounts a ConfigMap.
             Path policies = ConfigMapVolume.create(dir.resolve("etc-temper-policies"), ConfigMapVolume.bundledPolicy()).dir();
             Path cgroups = Files.createDirectories(dir.resolve("cgroup"));
