@@ -3,6 +3,7 @@ package codes.temper.api;
 import codes.temper.api.AuditEntry.Outcome;
 import codes.temper.reconcile.AgentStatus;
 import codes.temper.rules.Mode;
+import codes.temper.sched.DryRunDriver;
 import codes.temper.sched.TierStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -58,7 +59,6 @@ import java.util.function.Predicate;
 final class StatusMetrics implements AutoCloseable {
 
     static final String ATTACHED = "ATTACHED";
-    static final String DRY_RUN = "dry-run";
 
     private final AtomicReference<AgentStatus> current = new AtomicReference<>();
     private final MeterRegistry registry;
@@ -88,7 +88,7 @@ final class StatusMetrics implements AutoCloseable {
                 .description("1 when a policy is loaded and its decision applied").strongReference(true).register(registry));
         meters.add(Gauge.builder("temper.scheduler.attached", current,
                         r -> is(r, s -> s.scheduler() != null && ATTACHED.equals(s.scheduler().phase())
-                                && !DRY_RUN.equals(s.scheduler().driver())))
+                                && !DryRunDriver.KIND.equals(s.scheduler().driver())))
                 .description("1 while the sched_ext scheduler is attached (never in a dry run: nothing is loaded)").strongReference(true).register(registry));
         for (String m : AgentStatus.CpuMax.MECHANISMS) {
             meters.add(Gauge.builder("temper.cpu.max.mechanism", current,

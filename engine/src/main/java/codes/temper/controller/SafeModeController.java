@@ -158,26 +158,22 @@ public final class SafeModeController implements AutoCloseable {
     private boolean patchNodes(List<NodePatch> patches) {
         if (patches.isEmpty()) return true;
         long conflictsBefore = nodeConflicts.get(), failuresBefore = failures.get();
-        boolean all = true;
-        if (patches.size() == 1) {
-            all = patchNode(patches.getFirst());
-        } else {
-            Semaphore permits = new Semaphore(PARALLEL_PATCHES);
-            List<Future<Boolean>> results = new ArrayList<>(patches.size());
-            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (NodePatch p : patches) {
-                    permits.acquireUninterruptibly();
-                    results.add(pool.submit(() -> {
-                        try {
-                            return patchNode(p);
-                        } finally {
-                            permits.release();
-                        }
-                    }));
-                }
+        Semaphore permits = new Semaphore(PARALLEL_PATCHES);
+        List<Future<Boolean>> results = new ArrayList<>(patches.size());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (NodePatch p : patches) {
+                permits.acquireUninterruptibly();
+                results.add(pool.submit(() -> {
+                    try {
+                        return patchNode(p);
+                    } finally {
+                        permits.release();
+                    }
+                }));
             }
-            for (Future<Boolean> f : results) all &= f.resultNow();
         }
+        boolean all = true;
+        for (Future<Boolean> f : results) all &= f.resultNow();
         // One line per pass, not per node: a fleet-wide toggle would be 5,000 lines.
         List<String> names = patches.stream().limit(5).map(NodePatch::node).toList();
         LOG.log(Level.INFO, "patched {0} node(s) ({1}{2}): {3} conflict(s), {4} failure(s)", patches.size(),

@@ -2,6 +2,7 @@ package codes.temper.reconcile;
 
 import codes.temper.sched.BpfException;
 import codes.temper.sched.SchedulerConfig;
+import codes.temper.sched.DryRunDriver;
 import codes.temper.sched.SchedulerSupervisor;
 import codes.temper.sched.TierStats;
 import java.time.Clock;
@@ -48,7 +49,7 @@ final class StatsSampler {
     }
 
     private boolean dryRun() {
-        return "dry-run".equals(supervisor.driver().kind());
+        return DryRunDriver.KIND.equals(supervisor.driver().kind());
     }
 
     private AgentStatus.SchedulerStats dryRunStats() {

@@ -4,6 +4,7 @@ import codes.temper.rules.CpuMaxSupport;
 import codes.temper.rules.Decision;
 import codes.temper.rules.Mode;
 import codes.temper.sched.CpuMaxProbe;
+import codes.temper.sched.DryRunDriver;
 import codes.temper.sched.SchedulerSupervisor;
 import java.time.Clock;
 import java.util.List;
@@ -86,10 +87,8 @@ final class StatusReport {
     /** The dry-run driver, in the phase where a real driver would be attached. */
     private boolean dryRunHolding() {
         var s = supervisor.status();
-        return DRY_RUN_DRIVER.equals(s.driver()) && s.phase() == SchedulerSupervisor.Phase.ATTACHED;
+        return DryRunDriver.KIND.equals(s.driver()) && s.phase() == SchedulerSupervisor.Phase.ATTACHED;
     }
-
-    private static final String DRY_RUN_DRIVER = "dry-run";
 
     private String agentStatus(Mode mode, List<String> reasons) {
         String first = reasons.isEmpty() ? "" : reasons.getFirst();
@@ -116,7 +115,7 @@ final class StatusReport {
 
     AgentStatus.Scheduler scheduler() {
         var s = supervisor.status();
-        boolean dryRun = DRY_RUN_DRIVER.equals(s.driver());
+        boolean dryRun = DryRunDriver.KIND.equals(s.driver());
         // A dry run that "holds" a configuration has loaded nothing: its phase is not ATTACHED.
         String phase = dryRun && s.phase() == SchedulerSupervisor.Phase.ATTACHED ? PHASE_DRY_RUN : s.phase().name();
         return new AgentStatus.Scheduler(s.driver(), dryRunWhy, phase, s.kernel().state(), s.kernel().ops(),

@@ -52,8 +52,11 @@ final class NonBlockingRead {
         return addr.map(a -> LINKER.downcallHandle(a, fd, Linker.Option.captureCallState("errno"))).orElse(null);
     }
 
+    // Looked up once: every input file read asks.
+    private static final boolean AVAILABLE = OPEN != null && READ != null && CLOSE != null && Files.isDirectory(Path.of("/proc/self/fd"));
+
     static boolean available() {
-        return OPEN != null && READ != null && CLOSE != null && Files.isDirectory(Path.of("/proc/self/fd"));
+        return AVAILABLE;
     }
 
     /**
