@@ -170,26 +170,66 @@ public final class StatusServer implements AutoCloseable {
         }
     }
 
-    /** A snapshot and its JSON: requests that find the same snapshot reuse the bytes. */
-    private record Rendered(AgentStatus source, byte[] json) {
+    /** A snapshot, its JSON and the JSON gzipped (made on first demand): requests that find the same snapshot reuse them. */
+    private static final class Rendered {
+        final AgentStatus source;
+        final byte[] json;
+        private volatile byte[] gzip;
+
+        Rendered(AgentStatus source) {
+            this.source = source;
+            this.json = ApiJson.MAPPER.writeValueAsBytes(source);
+        }
+
+        byte[] gzip() {
+            byte[] g = gzip;
+            if (g == null) {
+                var out = new java.io.ByteArrayOutputStream(json.length / 4);
+                try (var z = new java.util.zip.GZIPOutputStream(out)) {
+                    z.write(json);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                gzip = g = out.toByteArray();
+            }
+            return g;
+        }
     }
 
     private volatile Rendered rendered;
 
     /**
      * The snapshot as JSON. A scrape or a page polls far more often than the snapshot changes (a
-     * pass, a counter sample, the revision's age in whole seconds), so the rendering is kept and
-     * served again while an equal snapshot comes back; equality is cheap because the snapshots
-     * share their lists. Never staler than the snapshot itself.
+     * pass, a counter sample, the revision's age in whole seconds), so the rendering (and its gzip)
+     * is kept and served again while an equal snapshot comes back; equality is cheap because the
+     * snapshots share their lists. Never staler than the snapshot itself. Sent with its length (not
+     * chunked) and, when the client takes gzip, already compressed (Javalin does not compress again
+     * a response that has a Content-Encoding).
      */
     private void status(Context ctx) {
         AgentStatus s = snapshot();
         Rendered r = rendered;
-        if (r == null || !r.source().equals(s)) {
-            r = new Rendered(s, ApiJson.MAPPER.writeValueAsBytes(s));
+        if (r == null || !r.source.equals(s)) {
+            r = new Rendered(s);
             rendered = r;
         }
-        ctx.contentType("application/json").result(r.json());
+        String accept = ctx.header("Accept-Encoding");
+        byte[] body = r.json;
+        if (accept != null && accept.contains("gzip")) {
+            body = r.gzip();
+            ctx.header("Content-Encoding", "gzip");
+        }
+        ctx.header("Vary", "Accept-Encoding");
+        ctx.contentType("application/json");
+        // Straight to the servlet's stream: no copy through an 8 KiB buffer per request.
+        var res = ctx.res();
+        res.setContentLength(body.length);
+        try {
+            res.getOutputStream().write(body);
+        } catch (java.io.IOException e) {
+            // The client went away mid-response: nothing to answer, Jetty closes the connection.
+            LOG.log(Level.DEBUG, "GET /status: client gone ({0})", e.getClass().getSimpleName());
+        }
     }
 
     private void metrics(Context ctx) {

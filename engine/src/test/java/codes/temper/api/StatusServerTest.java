@@ -122,6 +122,29 @@ class StatusServerTest {
     }
 
     @Test
+    void statusIsSentWithItsLengthAndGzippedToClientsThatTakeIt() throws Exception {
+        status.set(Fixtures.attached(Fixtures.tiers(), "attach: kernel 6.12"));
+        var plain = get("/status");
+        assertThat(plain.headers().firstValue("Content-Length")).hasValue(Integer.toString(plain.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        var zipped = http.send(HttpRequest.newBuilder(uri("/status")).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(zipped.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(plain.body());
+        }
+        // A new snapshot is a new rendering, both ways.
+        status.set(Fixtures.safeMode());
+        assertThat(ApiJson.MAPPER.readTree(get("/status").body()).get("mode").stringValue()).isEqualTo("safe-mode");
+        var zipped2 = http.send(HttpRequest.newBuilder(uri("/status")).header("Accept-Encoding", "gzip, deflate").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped2.body()))) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"mode\":\"safe-mode\"");
+        }
+    }
+
+    @Test
     void statusAndMetricsCarryThePolicyRevisionsAge() throws Exception {
         status.set(Fixtures.attached(Fixtures.tiers()));
         assertThat(ApiJson.MAPPER.readTree(get("/status").body()).get("policySource").isNull()).isTrue();
