@@ -96,7 +96,7 @@ public final class Agent implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AgentMetrics counters = new AgentMetrics(metrics);
     private final SafeModeSignals signals = new SafeModeSignals();
-    private final RuleEngine rules = RuleEngine.get();
+    private final RuleEngine rules;
     private final Supplier<Optional<PolicyRevision>> policy;
     private final PolicySource source;
     private final PolicyPolls polls;
@@ -111,6 +111,9 @@ public final class Agent implements AutoCloseable {
     private StatusServer server;
 
     public Agent(Options o) throws IOException, GitSourceException, codes.temper.yaml.InvalidInputException {
+        // Built on a thread of its own while the policy, the node and its pods are read below:
+        // on a cold JVM each takes about a second, and ready comes after both.
+        RuleEngine.preload();
         this.options = o;
         // Source: a directory or a Git remote, each applied whole or not at all.
         source = PolicySources.open(o.policies(), new PolicySources.GitOptions(o.cacheDir(), o.gitCredentials(), o.gitTimeout(),
@@ -148,6 +151,7 @@ public final class Agent implements AutoCloseable {
             case NO -> "this kernel does not pass cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
             case UNKNOWN -> "cannot tell whether this kernel passes cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
         }, cpuMax.why());
+        rules = RuleEngine.get();
         reconciler = new Reconciler(nodeName, world, policy, rules, cgroups, supervisor, choice.why().orElse(null),
                 cpuMax, signals, o.pacing(), Clock.systemUTC(), counters, this::statusChanged);
         polls = new PolicyPolls(source, PollPlan.forNode(nodeName, o.pollInterval()), this::report, Clock.systemUTC());
@@ -282,7 +286,9 @@ public final class Agent implements AutoCloseable {
 
     private void evaluationCheck(PolicySet set) {
         // A revision must evaluate on this node before it may become current.
-        rules.evaluate(set, new NodeFact(nodeNameOrProbe(), Map.of(), null, "7.0.0", 7000, 1000), List.of());
+        // RuleEngine.get(), not the field: a source may check a revision (its last good one) while
+        // the constructor runs, before the field is set.
+        RuleEngine.get().evaluate(set, new NodeFact(nodeNameOrProbe(), Map.of(), null, "7.0.0", 7000, 1000), List.of());
     }
 
     private String nodeNameOrProbe() {

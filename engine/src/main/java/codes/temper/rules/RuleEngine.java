@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.kie.api.KieBase;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
@@ -34,9 +36,8 @@ public final class RuleEngine {
         this.kieBase = kieBase;
     }
 
-    private static final class Holder {
-        static final RuleEngine INSTANCE = new RuleEngine(KieBaseBuilder.createKieBaseFromModel(models()));
-    }
+    /** The rule base: built once, by whoever asks first (see {@link #preload()}). */
+    private static CompletableFuture<RuleEngine> building;
 
     // Instantiating the generated model classes directly skips kmodule.xml parsing and classpath
     // scanning, which would otherwise dominate start-up.
@@ -56,9 +57,46 @@ public final class RuleEngine {
         }
     }
 
-    /** The process-wide engine; the first call builds the rule base. */
+    /** The process-wide engine; the first call builds the rule base (or waits for {@link #preload()}'s build). */
     public static RuleEngine get() {
-        return Holder.INSTANCE;
+        CompletableFuture<RuleEngine> f;
+        boolean mine = false;
+        synchronized (RuleEngine.class) {
+            if (building == null) {
+                building = new CompletableFuture<>();
+                mine = true;
+            }
+            f = building;
+        }
+        if (mine) {
+            try {
+                f.complete(new RuleEngine(KieBaseBuilder.createKieBaseFromModel(models())));
+            } catch (RuntimeException | Error e) {
+                f.completeExceptionally(e);
+            }
+        }
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw e;
+        }
+    }
+
+    /**
+     * Starts building the rule base on a thread of its own. Building it is the largest part of the
+     * agent's start-up after reading its inputs (a second or so on a cold JVM), and the two need
+     * not wait for each other: the agent calls this first, reads its inputs, then {@link #get()}.
+     */
+    public static void preload() {
+        Thread.ofPlatform().name("temper-rules-load").daemon(true).start(() -> {
+            try {
+                get();
+            } catch (RuntimeException | Error e) {
+                // The caller's own get() rethrows it, on its thread, where it is reported.
+            }
+        });
     }
 
     public List<String> ruleNames() {

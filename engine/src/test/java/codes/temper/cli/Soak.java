@@ -181,7 +181,10 @@ public final class Soak {
             }
             System.out.println(s.row() + (s == baseline ? "   <- after warm-up" : ""));
         }
-        SoakSample end = samples.getLast();
+        // Medians of the first and the last three samples: a reading after GC includes what the
+        // load allocated since the collection (seen: +-3 MB from one sample to the next).
+        int k = Math.max(1, Math.min(3, samples.size() / 3));
+        SoakSample first = SoakSample.median(samples.subList(0, k)), end = SoakSample.median(samples.subList(samples.size() - k, samples.size()));
         var histogramEnd = SoakSample.histogram();
         load.stop();
         double ran = (System.nanoTime() - t0) / 1e9;
@@ -195,23 +198,24 @@ public final class Soak {
         SoakSample after = sample(rig, t0);
         System.out.println(after.row() + "   <- load stopped, converged");
 
-        int threadGrowth = end.threads() - baseline.threads(), fdGrowth = end.fds() - baseline.fds();
-        double heapGrowth = end.heapAfterGcMb() - baseline.heapAfterGcMb();
-        double heapSlack = Math.max(HEAP_SLACK_MB, HEAP_SLACK_SHARE * baseline.heapAfterGcMb());
+        int threadGrowth = end.threads() - first.threads(), fdGrowth = end.fds() - first.fds();
+        double heapGrowth = end.heapAfterGcMb() - first.heapAfterGcMb();
+        double heapSlack = Math.max(HEAP_SLACK_MB, HEAP_SLACK_SHARE * first.heapAfterGcMb());
         if (threadGrowth > THREAD_SLACK) problems.add("threads grew by " + threadGrowth + " (allowed " + THREAD_SLACK + ")");
         if (fdGrowth > FD_SLACK) problems.add("file descriptors grew by " + fdGrowth + " (allowed " + FD_SLACK + ")");
         if (heapGrowth > heapSlack) problems.add(String.format("heap after GC grew by %.1f MB (allowed %.1f)", heapGrowth, heapSlack));
 
         System.out.printf("%nsoak figures (%.0f s under load):%n", ran);
-        new TreeMap<>(load.counts).forEach((k, v) -> System.out.printf("  %-42s %d%n", k, v.get()));
+        new TreeMap<>(load.counts).forEach((what, n) -> System.out.printf("  %-42s %d%n", what, n.get()));
         System.out.printf("  %-42s %s%n", "safe-mode toggle honoured after (ms)", SoakLog.spread(load.toggleMillis));
         System.out.printf("  %-42s %s%n", "good commit applied after (ms)", SoakLog.spread(load.commitMillis));
         System.out.printf("  %-42s %d%n", "reconcile passes", passes(rig));
         System.out.printf("  %-42s %d (last %d kept)%n", "scheduler applies (dry run)", rig.dryRun().applies(), rig.dryRun().history().size());
-        System.out.printf("  %-42s %+d (%d -> %d; allowed +%d)%n", "threads, warm-up -> end", threadGrowth, baseline.threads(), end.threads(), THREAD_SLACK);
-        System.out.printf("  %-42s %+d (%d -> %d; allowed +%d)%n", "file descriptors, warm-up -> end", fdGrowth, baseline.fds(), end.fds(), FD_SLACK);
+        System.out.printf("  %-42s %s%n", "compared", "median of the first " + k + " samples -> median of the last " + k);
+        System.out.printf("  %-42s %+d (%d -> %d; allowed +%d)%n", "threads, warm-up -> end", threadGrowth, first.threads(), end.threads(), THREAD_SLACK);
+        System.out.printf("  %-42s %+d (%d -> %d; allowed +%d)%n", "file descriptors, warm-up -> end", fdGrowth, first.fds(), end.fds(), FD_SLACK);
         System.out.printf("  %-42s %+.1f MB (%.1f -> %.1f; allowed +%.1f)%n", "heap after GC, warm-up -> end", heapGrowth,
-                baseline.heapAfterGcMb(), end.heapAfterGcMb(), heapSlack);
+                first.heapAfterGcMb(), end.heapAfterGcMb(), heapSlack);
         System.out.printf("  %-42s %+.1f MB/h%n", "heap after GC, fitted slope", SoakSample.heapSlopeMbPerHour(samples));
         System.out.println("  live bytes that grew most, warm-up -> end (class histograms):");
         SoakSample.growth(histogramBefore, histogramEnd, 12).forEach(l -> System.out.println("    " + l));

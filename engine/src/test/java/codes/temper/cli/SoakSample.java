@@ -54,6 +54,18 @@ record SoakSample(double seconds, int threads, int fds, double heapAfterGcMb, do
                 passes, mode);
     }
 
+    /** Each figure's median over {@code s} (threads, descriptors, heap, RSS); the rest from the last sample. */
+    static SoakSample median(List<SoakSample> s) {
+        SoakSample last = s.getLast();
+        return new SoakSample(last.seconds, (int) med(s, x -> x.threads), (int) med(s, x -> x.fds), med(s, x -> x.heapAfterGcMb),
+                med(s, x -> x.rssMb), last.livePods, last.mapEntries, last.passes, last.mode);
+    }
+
+    private static double med(List<SoakSample> s, java.util.function.ToDoubleFunction<SoakSample> f) {
+        double[] v = s.stream().mapToDouble(f).sorted().toArray();
+        return v[v.length / 2];
+    }
+
     /** Live bytes by class (a full collection first), from the JVM's own class histogram (jcmd GC.class_histogram). */
     static java.util.Map<String, Long> histogram() {
         java.util.Map<String, Long> out = new java.util.HashMap<>();
