@@ -1,7 +1,9 @@
 package codes.temper.lab;
 
+import codes.temper.reconcile.CgroupIds;
 import codes.temper.sched.BpfDriver;
 import codes.temper.sched.BpfObject;
+import codes.temper.sched.DriverChoice;
 import codes.temper.sched.EjectionBackoff;
 import codes.temper.sched.SchedExtState;
 import codes.temper.sched.SchedExtSysfs;
@@ -33,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   hold                       engage, print PROBE attached=1, wait to be killed
  *   batch N CGROUP-PARENT      N real cgroups in tier 1, all moved to tier 2 by map updates only
  *   faulty OBJECT              a scheduler the kernel ejects: backoff, then give up and stay on CFS
+ *   caps LABEL CGROUP-ROOT REL...  the agent's path under whatever identity and capabilities the lab
+ *                              gave this JVM: driver choice, cgroup ids, attach, map update, detach
  * </pre>
  */
 public final class LabProbe {
@@ -48,8 +52,9 @@ public final class LabProbe {
                 case "hold" -> hold();
                 case "batch" -> batch(Integer.parseInt(args[1]), Path.of(args[2]));
                 case "faulty" -> faulty(Path.of(args[1]));
+                case "caps" -> caps(args[1], Path.of(args[2]), List.of(args).subList(3, args.length));
                 default -> {
-                    System.err.println("usage: LabProbe cycle | hold | batch N CGROUP-PARENT | faulty OBJECT");
+                    System.err.println("usage: LabProbe cycle | hold | batch N CGROUP-PARENT | faulty OBJECT | caps LABEL CGROUP-ROOT REL...");
                     System.exit(2);
                 }
             }
@@ -214,6 +219,54 @@ public final class LabProbe {
             var st = sup.status();
             out("faulty phase=" + st.phase() + " state=" + SYSFS.read().state() + " attaches=" + attaches.get() + " failures=" + st.failures());
             out("faulty reason_names_the_error=" + yes(st.lastFailure().orElse("").contains("scx_bpf_error")));
+        }
+    }
+
+    /**
+     * Issue 14's capability trial: the lab runs this JVM as a non-root user holding only the
+     * capability set named LABEL (setpriv, ambient capabilities), and this walks the agent's own
+     * path with whatever the process was given: {@link DriverChoice} as {@code temper agent} makes
+     * it, the pod cgroups' ids through {@link CgroupIds} (read-only: the cgroups are root's), an
+     * attach, a map update of every pod without re-attach, and a detach. Nothing is written
+     * outside the BPF syscalls, so a pass also shows that no write to /sys or /sys/fs/bpf is needed.
+     * Every line is prefixed {@code caps[LABEL]}; a failure prints the error the kernel or libbpf
+     * gave, which is what the trial records for each dropped capability.
+     */
+    static void caps(String label, Path cgroupRoot, List<String> podCgroups) throws Exception {
+        String p = "caps[" + label + "] ";
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Uid:") || line.startsWith("CapEff:") || line.startsWith("CapAmb:")) {
+                out("debug " + p + line.replaceAll("\\s+", " "));
+            }
+        }
+        DriverChoice choice = DriverChoice.choose(DriverChoice.Mode.AUTO, DriverChoice.Host.local(BpfObject.packaged()));
+        out(p + "driver=" + choice.driver().kind());
+        choice.why().ifPresent(why -> out("debug " + p + "why=" + why.replace(' ', '_')));
+        CgroupIds ids = new CgroupIds(cgroupRoot);
+        Map<Long, Integer> tier1 = new HashMap<>(), tier2 = new HashMap<>();
+        for (String rel : podCgroups) {
+            ids.id(rel).ifPresent(id -> {
+                tier1.put(id, 1);
+                tier2.put(id, 2);
+            });
+        }
+        out(p + "hierarchy=" + ids.hierarchy().version() + " cgroups=" + tier1.size() + "/" + podCgroups.size());
+        // The BPF driver whatever the choice said: with too few capabilities the choice is dry-run
+        // (CapEff has neither CAP_SYS_ADMIN nor CAP_BPF), and the trial wants the kernel's answer too.
+        try (SchedulerSupervisor sup = supervisor(packaged(), new EjectionBackoff(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1)), e -> { })) {
+            SchedulerSupervisor.Phase phase = sup.engage(SchedulerConfig.unweighted(TIERS, tier1));
+            out(p + "engage phase=" + phase);
+            sup.status().lastFailure().ifPresent(f -> out("debug " + p + "failure=" + f.replace(' ', '_')));
+            if (phase != SchedulerSupervisor.Phase.ATTACHED) {
+                out(p + "state=" + SYSFS.read().state());
+                return;
+            }
+            printState(p + "attach", settled());
+            sup.engage(SchedulerConfig.unweighted(TIERS, tier2));
+            SchedulerDriver.ApplyResult r = sup.status().lastApply().orElseThrow();
+            out(p + "update phase=" + sup.status().phase() + " writes=" + r.writes() + " reattached=" + yes(r.attached()));
+            sup.standDown();
+            printState(p + "detach", settled());
         }
     }
 
