@@ -413,9 +413,10 @@ class HelmChartTest {
                     .orElseThrow().getMountPath())).isEqualTo(mounts(bc).values().stream()
                     .filter(x -> x.getName().equals(v.getName())).findFirst().orElseThrow());
         }
-        assertThat(cc.getEnv()).containsAll(bc.getEnv());
-        assertThat(cc.getEnv().stream().map(EnvVar::getName).filter(n -> bc.getEnv().stream().noneMatch(e -> e.getName().equals(n))))
-                .containsExactly("JAVA_TOOL_OPTIONS");
+        // The same environment, JAVA_TOOL_OPTIONS (heap and JVM options) included: a base without
+        // them would run the agent with the JVM's defaults (G1, C2, a quarter of the limit as heap).
+        assertThat(cc.getEnv()).containsExactlyInAnyOrderElementsOf(bc.getEnv());
+        assertThat(bc.getEnv()).extracting(EnvVar::getName).contains("JAVA_TOOL_OPTIONS");
 
         Deployment bdep = base.one(Deployment.class, "temper-controller"), cdep = c.one(Deployment.class, "temper-controller");
         assertThat(cdep.getSpec().getStrategy()).isEqualTo(bdep.getSpec().getStrategy());
@@ -425,6 +426,7 @@ class HelmChartTest {
         assertThat(cdp.getVolumes()).isEqualTo(bdp.getVolumes());
         Container bcc = bdp.getContainers().getFirst(), ccc = cdp.getContainers().getFirst();
         assertThat(ccc.getArgs()).isEqualTo(bcc.getArgs());
+        assertThat(ccc.getEnv()).isEqualTo(bcc.getEnv());
         assertThat(ccc.getSecurityContext()).isEqualTo(bcc.getSecurityContext());
         assertThat(ccc.getResources()).isEqualTo(bcc.getResources());
         assertThat(ccc.getVolumeMounts()).isEqualTo(bcc.getVolumeMounts());
