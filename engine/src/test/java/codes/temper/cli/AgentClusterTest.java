@@ -77,7 +77,11 @@ class AgentClusterTest {
     }
 
     Agent start(String policies, Duration poll) throws Exception {
-        Agent.Options o = new Agent.Options("node-a", client, null, null, policies, null, null, null, Duration.ofSeconds(5),
+        return start(client, policies, poll);
+    }
+
+    Agent start(KubernetesClient agentClient, String policies, Duration poll) throws Exception {
+        Agent.Options o = new Agent.Options("node-a", agentClient, null, null, policies, null, null, null, Duration.ofSeconds(5),
                 poll, null, Duration.ofMillis(20), DriverChoice.Mode.DRY_RUN, null, cgroups, CgroupDriver.SYSTEMD,
                 new Reconciler.Pacing(Reconciler.Pacing.DEFAULT.debounce(), Reconciler.Pacing.DEFAULT.maxDelay(), Duration.ofMinutes(5),
                         Duration.ofMillis(200)),
@@ -128,6 +132,36 @@ class AgentClusterTest {
         assertThat(annotations().get(NodeStatusWriter.REVISION_ANNOTATION)).startsWith("dir@sha256:");
         // The node's own annotations survive our merge patches.
         assertThat(annotations()).containsKey("node.alpha.kubernetes.io/ttl");
+    }
+
+    /**
+     * docs/permissions.md, the agent's ClusterRole: every request the agent makes is granted, and
+     * every grant on the objects it watches and writes (nodes, pods, events) is used. The agent
+     * gets a client of its own, told apart by its User-Agent, and goes through attach, its
+     * annotations, a kill-switch round trip and the Events of its mode changes. The status API's
+     * reviews (tokenreviews, subjectaccessreviews) are KubernetesAuthApiTest's.
+     */
+    @Test
+    void everyRequestOfTheAgentIsGrantedByItsRoleAndItsGrantsOnNodesPodsAndEventsAreUsed() throws Exception {
+        String ua = "temper-agent-rbac-test";
+        try (KubernetesClient own = api.client(ua)) {
+            start(own, "../policies", Duration.ofMinutes(1));
+            awaitStatus(s -> s.agentStatus().equals(ENGAGED), "attached");
+            await(() -> ENGAGED.equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "agent-status annotation");
+            annotate("\"true\"");
+            await(() -> "safe-mode".equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "safe-mode annotation");
+            await(() -> client.v1().events().inNamespace("default").list().getItems().stream()
+                    .anyMatch(e -> "TemperModeChanged".equals(e.getReason())), "mode-change event");
+            agent.close();
+            agent = null;
+        }
+        var requests = codes.temper.kube.RbacUse.used(api.takeRecordedRequests(), ua);
+        java.util.Set<String> used = requests.keySet();
+        java.util.Set<String> granted = codes.temper.kube.RbacUse.granted(codes.temper.kube.RbacUse.DEPLOY.resolve("agent/rbac.yaml"));
+        assertThat(used).as("what the agent asked of the API server").isNotEmpty();
+        assertThat(granted).as("the agent's ClusterRole").containsAll(used);
+        assertThat(granted.stream().filter(g -> g.startsWith("core ") || g.startsWith("events.k8s.io ")).filter(g -> !used.contains(g)))
+                .as("grants on nodes, pods and events the agent never used (it used " + requests + ")").isEmpty();
     }
 
     @Test

@@ -73,7 +73,11 @@ class SafeModeControllerMockTest {
     }
 
     void startController() {
-        controller = new SafeModeController(client,
+        startController(client);
+    }
+
+    void startController(KubernetesClient own) {
+        controller = new SafeModeController(own,
                 new SafeModeController.Options(Duration.ofMinutes(10), Duration.ofMillis(100), Duration.ofSeconds(1)));
         controller.start();
     }
@@ -136,6 +140,35 @@ class SafeModeControllerMockTest {
 
     void assertOtherAnnotationsUntouched() {
         for (int i = 0; i < 6; i++) assertThat(annotations("node-" + i)).containsEntry(OTHER, "keep-" + i);
+    }
+
+    /**
+     * docs/permissions.md, the controller's ClusterRole: every request the controller makes is
+     * granted, and every grant on nodes, TemperPolicies and events is used. The controller gets a
+     * client of its own, told apart by its User-Agent, and requests safe mode on a pool (node
+     * patches, Events, status writes), then releases it.
+     */
+    @Test
+    void everyRequestOfTheControllerIsGrantedByItsRoleAndItsGrantsAreUsed() throws Exception {
+        String ua = "temper-controller-rbac-test";
+        try (KubernetesClient own = server.createClient(b -> b.editOrNewConfig().withUserAgent(ua).endConfig())) {
+            startController(own);
+            client.resource(policy("freeze", new SafeModeRule("gpu", pool("gpu"), true, "GPU driver rollout"))).create();
+            await("gpu nodes requested", () -> requested("node-0") && requested("node-1") && requested("node-2"));
+            await("events", () -> client.v1().events().inNamespace("default").list().getItems().stream()
+                    .anyMatch(e -> "TemperSafeModeRequested".equals(e.getReason())));
+            await("status", () -> status("freeze").getSelectedNodes() == 3);
+            client.resources(TemperPolicy.class).withName("freeze").delete();
+            await("gpu nodes released", () -> !requested("node-0") && !requested("node-1") && !requested("node-2"));
+            controller.close();
+            controller = null;
+        }
+        var requests = codes.temper.kube.RbacUse.used(drainRequests(), ua);
+        java.util.Set<String> used = requests.keySet();
+        java.util.Set<String> granted = codes.temper.kube.RbacUse.granted(codes.temper.kube.RbacUse.DEPLOY.resolve("controller/rbac.yaml"));
+        assertThat(granted).as("the controller's ClusterRole").containsAll(used);
+        assertThat(granted.stream().filter(g -> g.startsWith("core ") || g.startsWith("temper.codes ")).filter(g -> !used.contains(g)))
+                .as("grants on nodes, TemperPolicies and events the controller never used (it used " + requests + ")").isEmpty();
     }
 
     @Test

@@ -92,6 +92,20 @@ public final class MockApiServer implements AutoCloseable {
                 .withWatchReconnectInterval(200).endConfig());
     }
 
+    /** As {@link #client()}, sending this User-Agent, so that its requests can be told from others' ({@link RbacUse}). */
+    public NamespacedKubernetesClient client(String userAgent) {
+        return server.createClient(b -> b.editOrNewConfig().withRequestRetryBackoffLimit(3).withRequestRetryBackoffInterval(100)
+                .withWatchReconnectInterval(200).withUserAgent(userAgent).endConfig());
+    }
+
+    /** Takes (and so forgets) every request the server has recorded so far. */
+    public synchronized java.util.List<RecordedRequest> takeRecordedRequests() throws InterruptedException {
+        java.util.List<RecordedRequest> out = new java.util.ArrayList<>();
+        RecordedRequest r;
+        while ((r = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) out.add(r);
+        return out;
+    }
+
     /**
      * Drops the requests the server has recorded so far. It keeps every request, body and
      * headers included, for tests that inspect them; a long run (the soak) would otherwise see
