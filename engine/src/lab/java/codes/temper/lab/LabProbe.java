@@ -251,8 +251,8 @@ public final class LabProbe {
             });
         }
         out(p + "hierarchy=" + ids.hierarchy().version() + " cgroups=" + tier1.size() + "/" + podCgroups.size());
-        // The BPF driver whatever the choice said: with too few capabilities the choice is dry-run
-        // (CapEff has neither CAP_SYS_ADMIN nor CAP_BPF), and the trial wants the kernel's answer too.
+        // The BPF driver whatever the choice said: with too few capabilities the choice is dry-run,
+        // and the trial wants the kernel's answer too (the two must agree: the lab compares them).
         try (SchedulerSupervisor sup = supervisor(packaged(), new EjectionBackoff(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1)), e -> { })) {
             SchedulerSupervisor.Phase phase = sup.engage(SchedulerConfig.unweighted(TIERS, tier1));
             out(p + "engage phase=" + phase);

@@ -20,7 +20,7 @@ public final class BpfException extends Exception {
 
         static String name(int e) {
             return switch (Math.abs(e)) {
-                case 1 -> "EPERM: not privileged (CAP_BPF/CAP_SYS_ADMIN needed)";
+                case 1 -> "EPERM: not privileged (CAP_BPF with CAP_PERFMON, or CAP_SYS_ADMIN, needed)";
                 case 2 -> "ENOENT: no such file, map entry or kernel symbol";
                 case 7 -> "E2BIG";
                 case 9 -> "EBADF";

@@ -48,13 +48,27 @@ class DriverChoiceTest {
         assertThat(DriverChoice.choose(Mode.AUTO, host(true, true, false, PRIVILEGED)).why()).get().asString().contains("no scheduler object");
         DriverChoice unprivileged = DriverChoice.choose(Mode.AUTO, host(true, true, true, UNPRIVILEGED));
         assertThat(unprivileged.driver().kind()).isEqualTo("dry-run");
-        assertThat(unprivileged.why()).get().asString().contains("neither CAP_SYS_ADMIN nor CAP_BPF");
+        assertThat(unprivileged.why()).get().asString().contains("neither CAP_BPF with CAP_PERFMON nor CAP_SYS_ADMIN");
     }
 
+    static String caps(int... bits) {
+        java.math.BigInteger b = java.math.BigInteger.ZERO;
+        for (int bit : bits) b = b.setBit(bit);
+        return b.toString(16);
+    }
+
+    /**
+     * The kernel lab's capability trial (bpf/lab/run, scenario g; docs/permissions.md): CAP_BPF
+     * with CAP_PERFMON, or CAP_SYS_ADMIN alone, load and attach the scheduler; CAP_BPF alone or
+     * CAP_PERFMON alone fail with EPERM, so the choice must be the dry run that says why.
+     */
     @Test
-    void capBpfAloneIsEnough() throws IOException {
-        String capBpfOnly = new java.math.BigInteger("0").setBit(39).toString(16);
-        assertThat(DriverChoice.choose(Mode.AUTO, host(true, true, true, capBpfOnly)).driver().kind()).isEqualTo("bpf");
+    void theCapabilitySetsTheKernelLabMeasured() throws IOException {
+        int sysAdmin = 21, perfmon = 38, bpf = 39;
+        assertThat(DriverChoice.choose(Mode.AUTO, host(true, true, true, caps(bpf, perfmon))).driver().kind()).isEqualTo("bpf");
+        assertThat(DriverChoice.choose(Mode.AUTO, host(true, true, true, caps(sysAdmin))).driver().kind()).isEqualTo("bpf");
+        assertThat(DriverChoice.choose(Mode.AUTO, host(true, true, true, caps(bpf))).driver().kind()).isEqualTo("dry-run");
+        assertThat(DriverChoice.choose(Mode.AUTO, host(true, true, true, caps(perfmon))).driver().kind()).isEqualTo("dry-run");
     }
 
     @Test
