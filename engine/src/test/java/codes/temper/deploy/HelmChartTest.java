@@ -149,8 +149,8 @@ class HelmChartTest {
         });
         assertThat(pod.getNodeSelector()).isEqualTo(Map.of("kubernetes.io/os", "linux"));
         assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
-        assertThat(pod.getHostPID()).isTrue();
-        assertThat(c.getSecurityContext().getPrivileged()).isTrue();
+        assertThat(pod.getHostPID()).isNotEqualTo(Boolean.TRUE);
+        DeployManifestsTest.assertAgentSecurityContext(c.getSecurityContext());
         assertThat(env(c, "JAVA_TOOL_OPTIONS")).isEqualTo("-Xms64m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         assertThat(c.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("NODE_NAME");
