@@ -190,6 +190,20 @@ class DeployManifestsTest {
         assertThat(sc.getCapabilities().getAdd()).containsExactlyInAnyOrder("BPF", "PERFMON");
     }
 
+    /**
+     * The kernel lab's scenario h) runs the real agent with the capabilities the manifests add
+     * (HelmChartTest keeps the chart's equal to these): a change to one is then tried in the other.
+     */
+    @Test
+    void theKernelLabRunsTheAgentWithTheCapabilitiesTheManifestsAdd() throws IOException {
+        String lab = java.nio.file.Files.readString(Manifests.DEPLOY.resolveSibling("bpf").resolve("lab").resolve("run"));
+        var m = java.util.regex.Pattern.compile("(?m)^agent_caps=(\\S+)$").matcher(lab);
+        assertThat(m.find()).as("agent_caps= in bpf/lab/run").isTrue();
+        List<String> tried = java.util.Arrays.stream(m.group(1).split(",")).map(c -> c.toUpperCase(java.util.Locale.ROOT)).toList();
+        Container agent = manifests.one(DaemonSet.class, "temper-agent").getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(agent.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrderElementsOf(tried);
+    }
+
     static void assertProbe(Probe p, String path) {
         assertThat(p).as(path).isNotNull();
         assertThat(p.getHttpGet().getPath()).isEqualTo(path);
