@@ -44,7 +44,6 @@ public final class StatusServer implements AutoCloseable {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Supplier<AgentStatus> status;
-    private final PrometheusMeterRegistry registry;
     private final AuditLog audit;
     private final Guard guard;
     private final SafeModeSwitch safeMode;
@@ -56,11 +55,10 @@ public final class StatusServer implements AutoCloseable {
     private StatusServer(Supplier<AgentStatus> status, SafeModeControl control, PrometheusMeterRegistry registry,
             Access access, AuditLog audit, String host, int port) {
         this.status = Objects.requireNonNull(status, "status");
-        this.registry = Objects.requireNonNull(registry, "registry");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.guard = new Guard(Objects.requireNonNull(access, "access"), crossSite, audit, () -> snapshot().node());
         this.safeMode = new SafeModeSwitch(Objects.requireNonNull(control, "control"), audit);
-        this.metrics = new StatusMetrics(registry, audit);
+        this.metrics = new StatusMetrics(Objects.requireNonNull(registry, "registry"), audit);
         this.dashboard = Dashboard.load();
         this.app = Javalin.create(config -> configure(config, host, port));
     }
@@ -233,8 +231,7 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void metrics(Context ctx) {
-        metrics.refresh(status.get());
-        ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape());
+        ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape(status.get()));
     }
 
     private void audit(Context ctx) {
