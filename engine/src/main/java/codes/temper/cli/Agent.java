@@ -234,8 +234,8 @@ public final class Agent implements AutoCloseable {
     /**
      * Binds the status API on a thread of its own. What it needs of the loop it reaches through
      * {@link #built}: before the loop exists {@link #status()} is null (the API answers 503 "agent
-     * starting", {@code /healthz} ok), and a safe-mode request waits for the loop (a second or so),
-     * so it is applied and recorded before the first pass can attach anything.
+     * starting", {@code /healthz} ok), and an authenticated request waits for the loop (a second or
+     * so): a safe-mode request is applied and recorded before the first pass can attach anything.
      */
     private CompletableFuture<StatusServer> startServer(Options o) {
         CompletableFuture<StatusServer> f = new CompletableFuture<>();
@@ -253,7 +253,10 @@ public final class Agent implements AutoCloseable {
                 if (!o.fileMode()) audit.onRecorded(this::changeEvent);
                 SafeModeControl control = (on, actor, reason) -> loop().safeMode(SafeModeSignals.Source.API, on,
                         actor + (reason == null || reason.isBlank() ? "" : ": " + reason));
-                f.complete(StatusServer.start(this::status, requestFile == null ? control : requestFile.persisting(control),
+                // An authenticated request is authorised on this node, whose name (in file mode the
+                // node file's) is known once the loop is: such a request waits for it.
+                f.complete(StatusServer.start(this::status, this::builtNodeName,
+                        requestFile == null ? control : requestFile.persisting(control),
                         metrics, access, audit, o.api().bind(), o.api().port()));
             } catch (IOException | RuntimeException | Error e) {
                 f.completeExceptionally(e);
@@ -269,6 +272,12 @@ public final class Agent implements AutoCloseable {
         } catch (CompletionException e) {
             throw new IllegalStateException("the agent failed to start: " + e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    /** This agent's node, once the constructor has built the loop (waits for that). */
+    private String builtNodeName() {
+        loop();
+        return nodeName;
     }
 
     /** Stops the status API if it started (or once it has: waits for its start). */

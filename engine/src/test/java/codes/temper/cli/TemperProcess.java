@@ -29,6 +29,18 @@ public final class TemperProcess {
         return p;
     }
 
+    /** The port of an agent started with {@code --port 0} as soon as it listens, before it may have started. */
+    public static int listeningPort(Process agent, Path log) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = STATUS_API.matcher(Files.readString(log));
+            if (m.find()) return Integer.parseInt(m.group(1));
+            assertThat(agent.isAlive()).as("agent running; log:\n" + Files.readString(log)).isTrue();
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no status API line in the log:\n" + Files.readString(log));
+    }
+
     /**
      * The port of an agent started with {@code --port 0}: the agent logs where it listens. Returns
      * once the agent has also logged that it started: the API listens while the agent still reads
