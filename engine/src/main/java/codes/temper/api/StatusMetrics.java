@@ -111,8 +111,20 @@ final class StatusMetrics implements AutoCloseable {
         }
     }
 
-    /** Called before each scrape with the snapshot the scrape describes. */
-    synchronized void refresh(AgentStatus status) {
+    /**
+     * The exposition of the given snapshot. Refresh and scrape are one step under this object's
+     * lock: a refresh removes and registers rows (a changed revision, a tier that came or went),
+     * and a scrape running beside another request's refresh saw the same series twice and failed.
+     * Prometheus scrapes a node every 15-60 s, so serialising scrapes costs nothing.
+     */
+    synchronized String scrape(AgentStatus status) {
+        refresh(status);
+        if (prometheus == null) throw new IllegalStateException("metrics are scraped from a Prometheus registry");
+        return prometheus.scrape();
+    }
+
+    /** Brings the rows to the snapshot the scrape describes; only under {@link #scrape}'s lock. */
+    private void refresh(AgentStatus status) {
         current.set(status);
         var tiers = status == null ? List.<AgentStatus.Tier>of() : status.tiers();
         tierPods.register(tiers.stream()

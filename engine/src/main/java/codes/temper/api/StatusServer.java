@@ -44,7 +44,6 @@ public final class StatusServer implements AutoCloseable {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Supplier<AgentStatus> status;
-    private final PrometheusMeterRegistry registry;
     private final AuditLog audit;
     private final Guard guard;
     private final SafeModeSwitch safeMode;
@@ -53,14 +52,13 @@ public final class StatusServer implements AutoCloseable {
     private final CrossSite crossSite = new CrossSite(Clock.systemUTC());
     private final Javalin app;
 
-    private StatusServer(Supplier<AgentStatus> status, SafeModeControl control, PrometheusMeterRegistry registry,
+    private StatusServer(Supplier<AgentStatus> status, Supplier<String> node, SafeModeControl control, PrometheusMeterRegistry registry,
             Access access, AuditLog audit, String host, int port) {
         this.status = Objects.requireNonNull(status, "status");
-        this.registry = Objects.requireNonNull(registry, "registry");
         this.audit = Objects.requireNonNull(audit, "audit");
-        this.guard = new Guard(Objects.requireNonNull(access, "access"), crossSite, audit, () -> snapshot().node());
+        this.guard = new Guard(Objects.requireNonNull(access, "access"), crossSite, audit, node == null ? () -> snapshot().node() : node);
         this.safeMode = new SafeModeSwitch(Objects.requireNonNull(control, "control"), audit);
-        this.metrics = new StatusMetrics(registry, audit);
+        this.metrics = new StatusMetrics(Objects.requireNonNull(registry, "registry"), audit);
         this.dashboard = Dashboard.load();
         this.app = Javalin.create(config -> configure(config, host, port));
     }
@@ -75,7 +73,18 @@ public final class StatusServer implements AutoCloseable {
      */
     public static StatusServer start(Supplier<AgentStatus> status, SafeModeControl control,
             PrometheusMeterRegistry registry, Access access, AuditLog audit, String host, int port) {
-        var server = new StatusServer(status, control, registry, access, audit, host, port);
+        return start(status, null, control, registry, access, audit, host, port);
+    }
+
+    /**
+     * As {@link #start(Supplier, SafeModeControl, PrometheusMeterRegistry, Access, AuditLog, String, int)},
+     * with the node the authenticated actions are authorised on from {@code node} rather than from
+     * the status: an API that listens before the agent has a status (it starts beside reading the
+     * inputs) gets the node from a supplier that waits for it.
+     */
+    public static StatusServer start(Supplier<AgentStatus> status, Supplier<String> node, SafeModeControl control,
+            PrometheusMeterRegistry registry, Access access, AuditLog audit, String host, int port) {
+        var server = new StatusServer(status, node, control, registry, access, audit, host, port);
         server.app.start();
         LOG.log(Level.INFO, "status API on " + host + ":" + server.port() + "; GET /audit and POST /safe-mode authenticated by " + access);
         return server;
@@ -233,8 +242,7 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void metrics(Context ctx) {
-        metrics.refresh(status.get());
-        ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape());
+        ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape(status.get()));
     }
 
     private void audit(Context ctx) {

@@ -11,6 +11,7 @@ import codes.temper.kube.CgroupDriver;
 import codes.temper.kube.FileWorld;
 import codes.temper.kube.InformerWorld;
 import codes.temper.kube.NodeStatusWriter;
+import codes.temper.kube.Snapshots;
 import codes.temper.policy.PolicySet;
 import codes.temper.build.BuildInfo;
 import codes.temper.reconcile.AgentMetrics;
@@ -40,6 +41,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -50,6 +52,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -108,56 +112,74 @@ public final class Agent implements AutoCloseable {
     /** The API's safe-mode request on the node (under --cache-dir), or null: kept in memory only. */
     private final SafeModeRequestFile requestFile;
     private final String nodeName;
+    /**
+     * The status API, started on a thread of its own at the top of the constructor so that Jetty's
+     * start overlaps reading the inputs; {@link #start()} waits for it. Null without an API.
+     */
+    private final CompletableFuture<StatusServer> serverStart;
+    /** Completed when the constructor has built the loop: until then the API has no status to show. */
+    private final CompletableFuture<Reconciler> built = new CompletableFuture<>();
     private StatusServer server;
 
     public Agent(Options o) throws IOException, GitSourceException, codes.temper.yaml.InvalidInputException {
         // Built on a thread of its own while the policy, the node and its pods are read below:
         // on a cold JVM each takes about a second, and ready comes after both.
         RuleEngine.preload();
+        if (o.fileMode()) Snapshots.preload();
         this.options = o;
-        // Source: a directory or a Git remote, each applied whole or not at all.
-        source = PolicySources.open(o.policies(), new PolicySources.GitOptions(o.cacheDir(), o.gitCredentials(), o.gitTimeout(),
-                o.trustedKeys(), true), this::evaluationCheck, Clock.systemUTC());
-        policy = () -> source.current().map(r -> new PolicyRevision(r.policy(), r.revision()));
-
-        DriverChoice choice;
-        if (o.bpfObject() != null) {
-            BpfObject obj = BpfObject.file(o.bpfObject());
-            choice = DriverChoice.choose(o.driver(), DriverChoice.Host.local(Optional.of(obj)));
-        } else {
-            choice = DriverChoice.choose(o.driver(), DriverChoice.Host.local(BpfObject.packaged()));
-        }
-        supervisor = new SchedulerSupervisor(choice.driver(), o.backoff(), Clock.systemUTC(), this::schedulerEvent);
-
-        // The world adapters own the cgroup driver: they hand the loop pods with their cgroups.
-        CgroupDriver driver = o.cgroupDriver() != null ? o.cgroupDriver() : detectCgroupDriver(o.cgroupRoot());
-        if (o.fileMode()) {
-            FileWorld files = new FileWorld(o.podsFile(), o.nodeFile(), driver, o.nodeName());
-            files.refresh();
-            nodeName = o.nodeName() != null ? o.nodeName()
-                    : files.node().map(n -> n.getMetadata().getName()).orElseThrow(() -> new IOException(files.problem().orElse(o.nodeFile() + ": no node")));
-            world = files;
-            statusWriter = null;
-        } else {
-            nodeName = o.nodeName();
-            world = new InformerWorld(o.client(), nodeName, Duration.ofMinutes(10), driver);
-            statusWriter = new NodeStatusWriter(o.client(), nodeName);
-        }
-        CgroupIds cgroups = new CgroupIds(o.cgroupRoot());
-        // The agent runs on its node: its own kernel's BTF says whether sched_ext passes cpu.max.
-        CpuMaxProbe.Result cpuMax = CpuMaxProbe.probe(o.kernelBtf() != null ? o.kernelBtf() : CpuMaxProbe.VMLINUX_BTF);
-        LOG.log(Level.INFO, "cpu.max: {0} ({1})", switch (cpuMax.answer()) {
-            case YES -> "this kernel passes cgroup cpu.max to the scheduler";
-            case NO -> "this kernel does not pass cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
-            case UNKNOWN -> "cannot tell whether this kernel passes cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
-        }, cpuMax.why());
-        rules = RuleEngine.get();
-        reconciler = new Reconciler(nodeName, world, policy, rules, cgroups, supervisor, choice.why().orElse(null),
-                cpuMax, signals, o.pacing(), Clock.systemUTC(), counters, this::statusChanged);
-        polls = new PolicyPolls(source, PollPlan.forNode(nodeName, o.pollInterval()), this::report, Clock.systemUTC());
-        safeModeFile = o.safeModeFile() == null ? null : new SafeModeFile(o.safeModeFile(), reconciler);
         requestFile = o.api() == null || o.cacheDir() == null ? null
                 : new SafeModeRequestFile(o.cacheDir().resolve(API_STATE).resolve("safe-mode-request.json"));
+        // Likewise the status API (most of a second of CPU to start Jetty on a cold JVM): it
+        // answers from the start, /readyz 503 until the first pass.
+        serverStart = o.api() == null ? null : startServer(o);
+        try {
+            // Source: a directory or a Git remote, each applied whole or not at all.
+            source = PolicySources.open(o.policies(), new PolicySources.GitOptions(o.cacheDir(), o.gitCredentials(), o.gitTimeout(),
+                    o.trustedKeys(), true), this::evaluationCheck, Clock.systemUTC());
+            policy = () -> source.current().map(r -> new PolicyRevision(r.policy(), r.revision()));
+
+            DriverChoice choice;
+            if (o.bpfObject() != null) {
+                BpfObject obj = BpfObject.file(o.bpfObject());
+                choice = DriverChoice.choose(o.driver(), DriverChoice.Host.local(Optional.of(obj)));
+            } else {
+                choice = DriverChoice.choose(o.driver(), DriverChoice.Host.local(BpfObject.packaged()));
+            }
+            supervisor = new SchedulerSupervisor(choice.driver(), o.backoff(), Clock.systemUTC(), this::schedulerEvent);
+
+            // The world adapters own the cgroup driver: they hand the loop pods with their cgroups.
+            CgroupDriver driver = o.cgroupDriver() != null ? o.cgroupDriver() : detectCgroupDriver(o.cgroupRoot());
+            if (o.fileMode()) {
+                FileWorld files = new FileWorld(o.podsFile(), o.nodeFile(), driver, o.nodeName());
+                files.refresh();
+                nodeName = o.nodeName() != null ? o.nodeName()
+                        : files.node().map(n -> n.getMetadata().getName()).orElseThrow(() -> new IOException(files.problem().orElse(o.nodeFile() + ": no node")));
+                world = files;
+                statusWriter = null;
+            } else {
+                nodeName = o.nodeName();
+                world = new InformerWorld(o.client(), nodeName, Duration.ofMinutes(10), driver);
+                statusWriter = new NodeStatusWriter(o.client(), nodeName);
+            }
+            CgroupIds cgroups = new CgroupIds(o.cgroupRoot());
+            // The agent runs on its node: its own kernel's BTF says whether sched_ext passes cpu.max.
+            CpuMaxProbe.Result cpuMax = CpuMaxProbe.probe(o.kernelBtf() != null ? o.kernelBtf() : CpuMaxProbe.VMLINUX_BTF);
+            LOG.log(Level.INFO, "cpu.max: {0} ({1})", switch (cpuMax.answer()) {
+                case YES -> "this kernel passes cgroup cpu.max to the scheduler";
+                case NO -> "this kernel does not pass cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
+                case UNKNOWN -> "cannot tell whether this kernel passes cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
+            }, cpuMax.why());
+            rules = RuleEngine.get();
+            reconciler = new Reconciler(nodeName, world, policy, rules, cgroups, supervisor, choice.why().orElse(null),
+                    cpuMax, signals, o.pacing(), Clock.systemUTC(), counters, this::statusChanged);
+            polls = new PolicyPolls(source, PollPlan.forNode(nodeName, o.pollInterval()), this::report, Clock.systemUTC());
+            safeModeFile = o.safeModeFile() == null ? null : new SafeModeFile(o.safeModeFile(), reconciler);
+        } catch (IOException | GitSourceException | RuntimeException | Error e) {
+            built.completeExceptionally(e);
+            stopServer();
+            throw e;
+        }
+        built.complete(reconciler);
     }
 
     /** Starts everything; safe-mode triggers first, so an agent that starts requested stays on CFS. */
@@ -187,25 +209,16 @@ public final class Agent implements AutoCloseable {
         // A safe-mode request made through the API before a crash stands until withdrawn.
         if (requestFile != null) requestFile.restore().ifPresent(why -> reconciler.safeMode(SafeModeSignals.Source.API, true, why));
         reconciler.start();
-        if (options.api() != null) {
+        if (serverStart != null) {
             try {
-                Path tokens = options.api().apiTokens();
-                // The DaemonSet mounts the token Secret as optional: no file = no static token; in
-                // file mode that means every authenticated request is refused (fail closed).
-                StaticTokens staticTokens = tokens == null || !Files.exists(tokens) ? StaticTokens.none() : StaticTokens.fromFile(tokens);
-                Access access = options.client() == null ? Access.staticTokens(staticTokens)
-                        : KubernetesAccess.of(options.client(), staticTokens, KubernetesAccess.Ttl.DEFAULT, Clock.systemUTC());
-                Path auditFile = options.api().auditFile() != null ? options.api().auditFile()
-                        : options.cacheDir() != null ? options.cacheDir().resolve(API_STATE).resolve("audit.jsonl") : null;
-                AuditLog audit = auditFile == null ? AuditLog.inMemory() : AuditLog.appendingTo(auditFile);
-                if (statusWriter != null) audit.onRecorded(this::changeEvent);
-                SafeModeControl control = (on, actor, reason) -> reconciler.safeMode(SafeModeSignals.Source.API, on,
-                        actor + (reason == null || reason.isBlank() ? "" : ": " + reason));
-                server = StatusServer.start(this::status, requestFile == null ? control : requestFile.persisting(control),
-                        metrics, access, audit, options.api().bind(), options.api().port());
-            } catch (IOException e) {
+                server = serverStart.join();
+            } catch (CompletionException e) {
                 close();
-                throw new java.io.UncheckedIOException(e);
+                if (e.getCause() instanceof UncheckedIOException u) throw u;
+                if (e.getCause() instanceof IOException io) throw new UncheckedIOException(io);
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error r) throw r;
+                throw e;
             }
         }
         AgentStatus st = status();
@@ -218,9 +231,72 @@ public final class Agent implements AutoCloseable {
         return this;
     }
 
-    /** The reconciler's snapshot, with the policy source's state as of now (the revision's age grows between passes). */
+    /**
+     * Binds the status API on a thread of its own. What it needs of the loop it reaches through
+     * {@link #built}: before the loop exists {@link #status()} is null (the API answers 503 "agent
+     * starting", {@code /healthz} ok), and an authenticated request waits for the loop (a second or
+     * so): a safe-mode request is applied and recorded before the first pass can attach anything.
+     */
+    private CompletableFuture<StatusServer> startServer(Options o) {
+        CompletableFuture<StatusServer> f = new CompletableFuture<>();
+        Thread.ofPlatform().name("temper-api-start").daemon(true).start(() -> {
+            try {
+                Path tokens = o.api().apiTokens();
+                // The DaemonSet mounts the token Secret as optional: no file = no static token; in
+                // file mode that means every authenticated request is refused (fail closed).
+                StaticTokens staticTokens = tokens == null || !Files.exists(tokens) ? StaticTokens.none() : StaticTokens.fromFile(tokens);
+                Access access = o.client() == null ? Access.staticTokens(staticTokens)
+                        : KubernetesAccess.of(o.client(), staticTokens, KubernetesAccess.Ttl.DEFAULT, Clock.systemUTC());
+                Path auditFile = o.api().auditFile() != null ? o.api().auditFile()
+                        : o.cacheDir() != null ? o.cacheDir().resolve(API_STATE).resolve("audit.jsonl") : null;
+                AuditLog audit = auditFile == null ? AuditLog.inMemory() : AuditLog.appendingTo(auditFile);
+                if (!o.fileMode()) audit.onRecorded(this::changeEvent);
+                SafeModeControl control = (on, actor, reason) -> loop().safeMode(SafeModeSignals.Source.API, on,
+                        actor + (reason == null || reason.isBlank() ? "" : ": " + reason));
+                // An authenticated request is authorised on this node, whose name (in file mode the
+                // node file's) is known once the loop is: such a request waits for it.
+                f.complete(StatusServer.start(this::status, this::builtNodeName,
+                        requestFile == null ? control : requestFile.persisting(control),
+                        metrics, access, audit, o.api().bind(), o.api().port()));
+            } catch (IOException | RuntimeException | Error e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    /** The loop, once the constructor has built it (waits for that); throws if the agent failed to start. */
+    private Reconciler loop() {
+        try {
+            return built.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("the agent failed to start: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** This agent's node, once the constructor has built the loop (waits for that). */
+    private String builtNodeName() {
+        loop();
+        return nodeName;
+    }
+
+    /** Stops the status API if it started (or once it has: waits for its start). */
+    private void stopServer() {
+        if (serverStart == null) return;
+        try {
+            serverStart.join().close();
+        } catch (CompletionException e) {
+            // It never bound: nothing to stop.
+        }
+    }
+
+    /**
+     * The reconciler's snapshot, with the policy source's state as of now (the revision's age grows
+     * between passes); null while the constructor is still building the loop.
+     */
     public AgentStatus status() {
-        return reconciler.status().withPolicySource(policySourceState(source.status(), polls.nextPollAt(), Instant.now()));
+        if (!built.isDone() || built.isCompletedExceptionally()) return null;
+        return built.join().status().withPolicySource(policySourceState(source.status(), polls.nextPollAt(), Instant.now()));
     }
 
     /**
@@ -348,6 +424,7 @@ public final class Agent implements AutoCloseable {
     public void close() {
         AgentStatus before = reconciler.status();
         if (server != null) server.close();
+        else stopServer(); // start() failed before it took the server over
         if (safeModeFile != null) safeModeFile.close();
         reconciler.close();
         supervisor.close();

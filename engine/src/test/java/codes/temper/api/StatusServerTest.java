@@ -463,6 +463,39 @@ class StatusServerTest {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
+    @Test
+    void concurrentScrapesWhileTheRevisionAndTiersChangeAllAnswer() throws Exception {
+        // Found by the soak: a scrape racing another scrape's refresh saw a gauge removed and
+        // registered again as two series with the same labels, and answered 500.
+        var revisionA = Fixtures.attached(Fixtures.tiers());
+        var none = Fixtures.notReady();
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var failures = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        Thread flipper = Thread.ofPlatform().start(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                status.set(i % 2 == 0 ? revisionA : none);
+                Thread.onSpinWait();
+            }
+        });
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int t = 0; t < 8; t++) {
+                pool.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        var r = http.send(HttpRequest.newBuilder(uri("/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) failures.add(r.statusCode() + " " + r.body());
+                    }
+                    return null;
+                });
+            }
+        } finally {
+            stop.set(true);
+            flipper.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(logs.everything()).doesNotContain("GET /metrics failed");
+    }
+
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return get(path, null);
     }

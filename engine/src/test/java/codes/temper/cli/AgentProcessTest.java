@@ -107,4 +107,47 @@ class AgentProcessTest {
         assertThat(agent.exitValue()).isIn(0, 143);
         assertThat(Files.readString(log)).contains("status API on 127.0.0.1:" + port);
     }
+
+    /**
+     * The API listens while the agent still reads its inputs. Held there deterministically: the
+     * kernel BTF it reads last is a FIFO, whose open waits for a writer. Meanwhile it answers
+     * "agent starting", and a safe-mode request waits for the loop and is its first decision.
+     */
+    @Test
+    void aSafeModeRequestMadeWhileTheAgentStartsIsItsFirstDecision() throws Exception {
+        Path pods = Files.copy(Path.of("../policies/examples/pods.yaml"), dir.resolve("pods.yaml"));
+        Path node = Files.copy(Path.of("../policies/examples/node.yaml"), dir.resolve("node.yaml"));
+        Path tokens = Files.writeString(dir.resolve("tokens"), "test-token-0123456789abcdef\n");
+        Path btf = dir.resolve("btf");
+        assertThat(new ProcessBuilder("mkfifo", btf.toString()).start().waitFor()).isZero();
+        log = dir.resolve("agent.log");
+        agent = TemperProcess.start(log, "agent", "--policies", "../policies", "--pods-file", pods.toString(), "--node-file", node.toString(),
+                "--port", "0", "--bind", "127.0.0.1", "--api-tokens", tokens.toString(), "--driver", "dry-run",
+                "--kernel-btf", btf.toString(), "--cgroup-root", dir.resolve("cgroup").toString());
+        int port = TemperProcess.listeningPort(agent, log);
+
+        HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).isEqualTo("agent starting: no status yet");
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+        var post = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/safe-mode"))
+                .header("Authorization", "Bearer test-token-0123456789abcdef").header("Content-Type", "application/json")
+                .header(codes.temper.api.Csrf.HEADER, codes.temper.api.Csrf.token(port))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"enabled\": true, \"reason\": \"early\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        // Still held at the FIFO: the request waits for the loop.
+        Thread.sleep(300);
+        assertThat(post.isDone()).isFalse();
+        assertThat(Files.readString(log)).doesNotContain("started: node");
+
+        Files.write(btf, new byte[0]); // a writer comes and goes: the agent reads an empty BTF and goes on
+        assertThat(post.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        JsonNode st = await(port, s -> s.get("ready").asBoolean() || s.get("mode").asString().equals("safe-mode"), "the first pass");
+        assertThat(st.get("mode").asString()).isEqualTo("safe-mode");
+        assertThat(st.get("reasons").toString()).contains("POST /safe-mode", "early");
+        String text = Files.readString(log);
+        assertThat(text).contains("safe mode ON").doesNotContain("mode pending -> dry-run");
+    }
 }

@@ -72,6 +72,7 @@ public final class Soak {
         Agent agent;
         private volatile String lastGoodCommit;
         private volatile Map<String, String> lastGoodFiles;
+        private String csrf;
 
         Rig(MockApiServer server, KubernetesClient client, PolicyRepo repo, Path cgroups, Path safeModeFile, SoakPolicies policies) {
             this.server = server;
@@ -101,9 +102,14 @@ public final class Soak {
             return URI.create("http://127.0.0.1:" + agent.apiPort() + path);
         }
 
+        /** The page's cross-site token, as a script gets one; valid for hours, so fetched once. */
+        synchronized String csrfToken() {
+            if (csrf == null) csrf = codes.temper.api.Csrf.token(agent.apiPort());
+            return csrf;
+        }
+
         double rejections() {
-            var c = agent.metrics().find("temper_policy_rejections_total").counter();
-            return c == null ? 0 : c.count();
+            return agent.counters().rejections();
         }
 
         void lastGood(String commit, Map<String, String> files) {
@@ -204,6 +210,10 @@ public final class Soak {
         if (threadGrowth > THREAD_SLACK) problems.add("threads grew by " + threadGrowth + " (allowed " + THREAD_SLACK + ")");
         if (fdGrowth > FD_SLACK) problems.add("file descriptors grew by " + fdGrowth + " (allowed " + FD_SLACK + ")");
         if (heapGrowth > heapSlack) problems.add(String.format("heap after GC grew by %.1f MB (allowed %.1f)", heapGrowth, heapSlack));
+        // The figures the checks read must be live: a counter read under a wrong name reads 0 and
+        // every check on it passes or fails for nothing.
+        if (after.passes() <= first.passes()) problems.add("no reconcile pass counted after warm-up (" + first.passes() + " -> " + after.passes() + ")");
+        log.thrown().forEach(t -> problems.add("logged with a stack trace: " + t));
 
         System.out.printf("%nsoak figures (%.0f s under load):%n", ran);
         new TreeMap<>(load.counts).forEach((what, n) -> System.out.printf("  %-42s %d%n", what, n.get()));
@@ -233,8 +243,7 @@ public final class Soak {
     }
 
     private static long passes(Rig rig) {
-        var t = rig.agent.metrics().find("temper_reconcile").timer();
-        return t == null ? 0 : t.count();
+        return rig.agent.counters().passes();
     }
 
     /** The pods the agent must place: on its node, per the API server, not finished. */

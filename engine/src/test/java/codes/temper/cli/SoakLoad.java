@@ -1,5 +1,7 @@
 package codes.temper.cli;
 
+import codes.temper.api.Csrf;
+
 import codes.temper.kube.CgroupDriver;
 import codes.temper.kube.PodFacts;
 import codes.temper.rules.Mode;
@@ -273,7 +275,7 @@ final class SoakLoad {
             }
             case API -> {
                 int code = send(HttpRequest.newBuilder(rig.api("/safe-mode")).header("Authorization", "Bearer " + Soak.TOKEN)
-                        .header("Content-Type", "application/json")
+                        .header("Content-Type", "application/json").header(Csrf.HEADER, rig.csrfToken())
                         .POST(HttpRequest.BodyPublishers.ofString("{\"enabled\": " + on + ", \"reason\": \"soak\"}")).build());
                 if (code != 200) failures.add("POST /safe-mode " + on + " answered " + code);
             }

@@ -27,6 +27,8 @@ final class SoakLog extends Handler {
     private final PrintWriter out;
     private final SimpleFormatter format = new SimpleFormatter();
     private final Map<String, AtomicLong> warnings = new ConcurrentHashMap<>();
+    // Lines carrying a stack trace: the agent logs one only for what it did not expect.
+    private final List<String> thrown = new ArrayList<>();
 
     private SoakLog(Path file) throws IOException {
         this.file = file;
@@ -54,6 +56,12 @@ final class SoakLog extends Handler {
             String name = r.getLoggerName() == null ? "?" : r.getLoggerName().replaceFirst("^codes\\.temper\\.", "");
             warnings.computeIfAbsent(r.getLevel() + " " + name, k -> new AtomicLong()).incrementAndGet();
         }
+        if (r.getThrown() != null && thrown.size() < 5) thrown.add(r.getLoggerName() + ": " + r.getThrown());
+    }
+
+    /** The first few lines logged with a stack trace (none expected). */
+    synchronized List<String> thrown() {
+        return List.copyOf(thrown);
     }
 
     String summary() {

@@ -151,7 +151,7 @@ class HelmChartTest {
         assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
         assertThat(pod.getHostPID()).isNotEqualTo(Boolean.TRUE);
         DeployManifestsTest.assertAgentSecurityContext(c.getSecurityContext());
-        assertThat(env(c, "JAVA_TOOL_OPTIONS")).isEqualTo("-Xms64m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        assertThat(env(c, "JAVA_TOOL_OPTIONS")).isEqualTo("-Xms64m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=/opt/temper/temper.jsa");
         assertThat(c.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("NODE_NAME");
             assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
@@ -215,7 +215,7 @@ class HelmChartTest {
         PodSpec pod = agentPod(git);
         assertThat(c.getImage()).isEqualTo(
                 "ghcr.io/temper-codes/temper@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
-        assertThat(env(c, "JAVA_TOOL_OPTIONS")).isEqualTo("-Xms96m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        assertThat(env(c, "JAVA_TOOL_OPTIONS")).isEqualTo("-Xms96m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=/opt/temper/temper.jsa");
         assertThat(pod.getPriorityClassName()).isEqualTo("temper-node-agent");
         assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
             assertThat(t.getKey()).isEqualTo("dedicated");
