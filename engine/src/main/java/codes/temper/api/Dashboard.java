@@ -34,10 +34,10 @@ final class Dashboard {
     private final String after;
     private final String contentSecurityPolicy;
 
-    private Dashboard(String html) {
+    private Dashboard(String resource, String html) {
         int slot = html.indexOf(CSRF_SLOT);
         if (slot < 0 || html.indexOf(CSRF_SLOT, slot + 1) >= 0) {
-            throw new IllegalStateException(RESOURCE + " must hold " + CSRF_SLOT + " exactly once");
+            throw new IllegalStateException(resource + " must hold " + CSRF_SLOT + " exactly once");
         }
         this.before = html.substring(0, slot);
         this.after = html.substring(slot + CSRF_SLOT.length());
@@ -49,12 +49,18 @@ final class Dashboard {
                 + "; require-trusted-types-for 'script'; trusted-types 'none'";
     }
 
+    /** The agent's page. */
     static Dashboard load() {
-        try (InputStream in = Dashboard.class.getResourceAsStream(RESOURCE)) {
+        return load(RESOURCE);
+    }
+
+    /** A page beside this class in the jar ({@code fleet.html}: the controller's fleet page), held to the same rules. */
+    static Dashboard load(String resource) {
+        try (InputStream in = Dashboard.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("dashboard resource missing from the jar: codes/temper/api/" + RESOURCE);
+                throw new IllegalStateException("page resource missing from the jar: codes/temper/api/" + resource);
             }
-            return new Dashboard(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new Dashboard(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
