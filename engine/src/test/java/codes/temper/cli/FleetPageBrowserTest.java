@@ -61,12 +61,20 @@ class FleetPageBrowserTest {
                 + ".map(r => [r.dataset.node, r.cells[1].innerText]))");
     }
 
+    /** The two steps after a toggle button: a reason (required), then the confirmation, which must say what will happen. */
     void reasonAndConfirm(String reason, String confirmStart) {
         var b = browser;
         assertThat(b.id("continue").isEnabled()).as("no reason, no way on").isFalse();
         b.id("reason").sendKeys(reason);
         b.id("continue").click();
         assertThat(b.text("confirm-text")).startsWith(confirmStart).endsWith("Reason: " + reason);
+    }
+
+    /** Its whole dialogue, then waits until the agents' modes, as the page shows them, are {@code expected}. */
+    void confirmAndSee(String reason, String confirmStart, String what, java.util.function.Predicate<Map<String, String>> expected) {
+        reasonAndConfirm(reason, confirmStart);
+        browser.id("confirm").click();
+        browser.until(what, d -> modes().size() == 5 && expected.test(modes()));
     }
 
     void turnOff(String target) {
@@ -117,23 +125,19 @@ class FleetPageBrowserTest {
         // Every node.
         b.id("scope-all").click();
         b.id("enable").click();
-        reasonAndConfirm("fleet-wide stand-down", "Stand the scheduler down on every node of the fleet?");
-        b.id("confirm").click();
-        b.until("every agent stood down", d -> modes().size() == 5 && modes().values().stream().allMatch("safe-mode"::equals));
+        confirmAndSee("fleet-wide stand-down", "Stand the scheduler down on every node of the fleet?", "every agent stood down",
+                m -> m.values().stream().allMatch("safe-mode"::equals));
         assertThat(fleet.agents).allSatisfy(a -> assertThat(a.status().mode()).isEqualTo(Mode.SAFE_MODE));
         b.until("two toggles in force", d -> b.texts("#toggles tr.toggle").size() == 2);
         b.screenshot("all-nodes-safe-mode");
 
         // Off again: the all-nodes toggle, then node-2's; every agent re-engages.
         turnOff("all nodes");
-        reasonAndConfirm("incident over", "Turn off the safe-mode toggle for every node of the fleet?");
-        b.id("confirm").click();
-        b.until("all but node-2 re-engaged", d -> modes().entrySet().stream()
-                .allMatch(e -> e.getValue().equals(e.getKey().equals("node-2") ? "safe-mode" : "dry-run")));
+        confirmAndSee("incident over", "Turn off the safe-mode toggle for every node of the fleet?", "all but node-2 re-engaged",
+                m -> m.entrySet().stream().allMatch(e -> e.getValue().equals(e.getKey().equals("node-2") ? "safe-mode" : "dry-run")));
         turnOff("node node-2");
-        reasonAndConfirm("kernel fixed", "Turn off the safe-mode toggle for node node-2?");
-        b.id("confirm").click();
-        b.until("every agent re-engaged", d -> modes().size() == 5 && modes().values().stream().allMatch("dry-run"::equals));
+        confirmAndSee("kernel fixed", "Turn off the safe-mode toggle for node node-2?", "every agent re-engaged",
+                m -> m.values().stream().allMatch("dry-run"::equals));
         assertThat(fleet.agents).allSatisfy(a -> assertThat(a.status().mode()).isEqualTo(Mode.DRY_RUN));
         b.until("four clicks in the trail", d -> b.texts("#audit tr.outcome-ok").size() == 4);
         b.screenshot("reengaged");
