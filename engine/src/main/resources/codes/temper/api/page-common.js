@@ -27,3 +27,52 @@
     try { const j = await res.json(); return j.error || ("HTTP " + res.status); } catch (e) { return "HTTP " + res.status; }
   }
 
+  // Sign-in: GET /session with the token, which stays in this tab's sessionStorage only while the
+  // server knows it. Returns the session, or null with the refusal shown.
+  async function openSession(t, mayText) {
+    sessionStorage.setItem(TOKEN_KEY, t);
+    const res = await fetch("/session", {cache: "no-store", headers: authHeaders()});
+    let s = null;
+    if (!res.ok) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      text("auth-error", "sign-in refused: " + await errorOf(res));
+    } else {
+      s = await res.json();
+      text("auth-error", "");
+      text("whoami", s.user);
+      text("whoami-via", "(" + s.via + ", " + mayText(s) + ")");
+    }
+    $("signed-in").hidden = !s;
+    $("signed-out").hidden = !!s;
+    return s;
+  }
+  function toggleResult(message, ok) {
+    text("toggle-result", message);
+    $("toggle-result").className = ok ? "ok" : "error";
+  }
+  // A state change: the token, the page's cross-site token, JSON both ways. Returns the answer,
+  // or null with the refusal shown.
+  async function postChange(path, body) {
+    try {
+      const headers = authHeaders();
+      headers["Content-Type"] = "application/json";
+      headers["X-Temper-CSRF"] = CSRF;
+      const res = await fetch(path, {method: "POST", cache: "no-store", headers: headers, body: JSON.stringify(body)});
+      if (res.ok) return await res.json();
+      toggleResult("refused: " + await errorOf(res), false);
+    } catch (e) {
+      toggleResult("request failed: " + e.message, false);
+    }
+    return null;
+  }
+  // The sign-in form and the toggle's two steps (a reason, then a confirmation).
+  function wireDialog(h) {
+    $("sign-in").addEventListener("click", () => { const t = $("token").value.trim(); $("token").value = ""; if (t) h.signIn(t); });
+    $("token").addEventListener("keydown", (e) => { if (e.key === "Enter") $("sign-in").click(); });
+    $("sign-out").addEventListener("click", h.signOut);
+    $("reason").addEventListener("input", () => { $("continue").disabled = $("reason").value.trim() === ""; });
+    $("continue").addEventListener("click", h.toConfirm);
+    $("cancel").addEventListener("click", h.cancel);
+    $("back").addEventListener("click", () => { $("step-confirm").hidden = true; $("step-reason").hidden = false; });
+    $("confirm").addEventListener("click", h.confirm);
+  }
