@@ -76,3 +76,16 @@
     $("back").addEventListener("click", () => { $("step-confirm").hidden = true; $("step-reason").hidden = false; });
     $("confirm").addEventListener("click", h.confirm);
   }
+  // The audit trail's table, newest first, once signed in.
+  async function showAudit(signedIn, where) {
+    const tbody = $("audit");
+    if (!signedIn) { tbody.replaceChildren(); text("audit-note", "Sign in to see who asked for what, from where, and how it ended."); return; }
+    const res = await fetch("/audit?limit=100", {cache: "no-store", headers: authHeaders()});
+    if (!res.ok) { text("audit-note", "audit trail unavailable: " + await errorOf(res)); return; }
+    const entries = await res.json();
+    tbody.replaceChildren();
+    for (const e of entries.slice().reverse()) {
+      row(tbody, [when(e.time), e.actor, e.remote, e.action, e.outcome, e.detail], "audit-entry outcome-" + String(e.outcome).replace(/[^a-z]/g, ""));
+    }
+    text("audit-note", entries.length + " most recent entries, newest first; " + where);
+  }
