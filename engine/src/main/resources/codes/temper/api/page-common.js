@@ -89,3 +89,14 @@
     }
     text("audit-note", entries.length + " most recent entries, newest first; " + where);
   }
+  // Runs load now and every ms after it ends, saying in #error what failed.
+  async function pollEvery(ms, load, what) {
+    try {
+      await load();
+      text("error", "");
+    } catch (e) {
+      text("error", what + " unavailable: " + e.message);
+    } finally {
+      setTimeout(() => pollEvery(ms, load, what), ms);
+    }
+  }
