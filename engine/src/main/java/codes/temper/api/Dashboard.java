@@ -29,15 +29,16 @@ final class Dashboard {
     static final String CSRF_SLOT = "{{csrf-token}}";
     private static final Pattern SCRIPT = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
     private static final Pattern STYLE = Pattern.compile("<style>(.*?)</style>", Pattern.DOTALL);
+    private static final Pattern INCLUDE = Pattern.compile("\\{\\{include:([a-z0-9-]+\\.(?:css|js|html))\\}\\}");
 
     private final String before;
     private final String after;
     private final String contentSecurityPolicy;
 
-    private Dashboard(String html) {
+    private Dashboard(String resource, String html) {
         int slot = html.indexOf(CSRF_SLOT);
         if (slot < 0 || html.indexOf(CSRF_SLOT, slot + 1) >= 0) {
-            throw new IllegalStateException(RESOURCE + " must hold " + CSRF_SLOT + " exactly once");
+            throw new IllegalStateException(resource + " must hold " + CSRF_SLOT + " exactly once");
         }
         this.before = html.substring(0, slot);
         this.after = html.substring(slot + CSRF_SLOT.length());
@@ -49,15 +50,42 @@ final class Dashboard {
                 + "; require-trusted-types-for 'script'; trusted-types 'none'";
     }
 
+    /** The agent's page. */
     static Dashboard load() {
-        try (InputStream in = Dashboard.class.getResourceAsStream(RESOURCE)) {
+        return load(RESOURCE);
+    }
+
+    /** A page beside this class in the jar ({@code fleet.html}: the controller's fleet page), held to the same rules. */
+    static Dashboard load(String resource) {
+        try (InputStream in = Dashboard.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("dashboard resource missing from the jar: codes/temper/api/" + RESOURCE);
+                throw new IllegalStateException("page resource missing from the jar: codes/temper/api/" + resource);
             }
-            return new Dashboard(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new Dashboard(resource, expand(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Inlines each {@code {{include:NAME}}} with the resource NAME beside this class (the pages'
+     * shared style, sign-in markup and script helpers), before the hashes are computed: the
+     * pages stay self-contained with one inline script and style each, so the CSP does not change.
+     */
+    static String expand(String html) {
+        Matcher m = INCLUDE.matcher(html);
+        StringBuilder out = new StringBuilder(html.length() * 2);
+        while (m.find()) {
+            try (InputStream in = Dashboard.class.getResourceAsStream(m.group(1))) {
+                if (in == null) throw new IllegalStateException("included page part missing from the jar: codes/temper/api/" + m.group(1));
+                String part = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+                m.appendReplacement(out, Matcher.quoteReplacement(part));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** @param csrfToken this page's cross-site token (URL-safe base 64 and a dot: nothing to escape) */

@@ -5,11 +5,12 @@ import codes.temper.auth.Access;
 import codes.temper.auth.ResourceAttributes;
 import codes.temper.auth.User;
 import io.javalin.http.Context;
-import java.util.function.Supplier;
 
 /**
- * The door of the authenticated endpoints. A read needs {@code get} on the agent's Node, a change
- * {@code patch} on it and the page's cross-site protection ({@link CrossSite}). Every refusal is
+ * The door of the authenticated endpoints, the agent's and the controller's fleet page's alike.
+ * The caller names what a request would do in Kubernetes terms (the agent: {@code get} or
+ * {@code patch} on its Node; the fleet page: {@code list} or {@code patch} on nodes); a change
+ * also needs the page's cross-site protection ({@link CrossSite}). Every refusal is
  * audited (peer address and why, never what was presented) before it is answered: 401 unknown
  * or missing token, 403 cross-site or not permitted, 503 when the API server could not check.
  * What an admitted change does is audited by its handler.
@@ -21,34 +22,31 @@ final class Guard {
     private final Access access;
     private final CrossSite crossSite;
     private final AuditLog audit;
-    private final Supplier<String> node;
 
-    /** @param node the agent's node, which the actions are authorised on */
-    Guard(Access access, CrossSite crossSite, AuditLog audit, Supplier<String> node) {
+    Guard(Access access, CrossSite crossSite, AuditLog audit) {
         this.access = access;
         this.crossSite = crossSite;
         this.audit = audit;
-        this.node = node;
     }
 
     /** @return the admitted user; throws an {@link ApiError} after auditing a refusal */
-    User read(Context ctx, String action) {
-        return admit(ctx, action, ResourceAttributes.getNode(node.get()));
+    User read(Context ctx, String action, ResourceAttributes what) {
+        return admit(ctx, action, what);
     }
 
     /** A state change: cross-site checks first (no API server call for a forged request), then the permission. */
-    User change(Context ctx, String action) {
+    User change(Context ctx, String action, ResourceAttributes what) {
         crossSite.refusal(ctx.header("Sec-Fetch-Site"), ctx.header("Origin"), ctx.header("Host"), ctx.header(CrossSite.HEADER))
                 .ifPresent(why -> {
                     audit.record(ANONYMOUS, ctx.ip(), action, Outcome.REFUSED, why);
                     throw ApiError.forbidden(why);
                 });
-        return admit(ctx, action, ResourceAttributes.patchNode(node.get()));
+        return admit(ctx, action, what);
     }
 
-    /** Whether an admitted user may also change the node (the page offers the toggle only then). */
-    boolean mayChange(User user) {
-        return access.allows(user, ResourceAttributes.patchNode(node.get()));
+    /** Whether an admitted user may also do {@code what} (a page offers its toggle only then). */
+    boolean may(User user, ResourceAttributes what) {
+        return access.allows(user, what);
     }
 
     private User admit(Context ctx, String action, ResourceAttributes what) {

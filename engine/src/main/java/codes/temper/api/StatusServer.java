@@ -1,6 +1,7 @@
 package codes.temper.api;
 
 import codes.temper.auth.Access;
+import codes.temper.auth.ResourceAttributes;
 import codes.temper.auth.User;
 import codes.temper.reconcile.AgentStatus;
 import codes.temper.reconcile.SafeModeControl;
@@ -35,8 +36,7 @@ public final class StatusServer implements AutoCloseable {
     static final String SESSION_ACTION = "sign-in";
 
     private static final Logger LOG = System.getLogger(StatusServer.class.getName());
-    private static final long MAX_REQUEST_BYTES = 16 * 1024;
-    static final Duration BODY_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration BODY_TIMEOUT = HttpShape.BODY_TIMEOUT;
     /**
      * What {@link PrometheusMeterRegistry#scrape()} writes. The Prometheus client's own constant
      * is in a runtime-scoped artifact, so it is not compiled against.
@@ -44,6 +44,8 @@ public final class StatusServer implements AutoCloseable {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Supplier<AgentStatus> status;
+    // The node the authenticated actions are authorised on: the agent's, known only once it has read its inputs.
+    private final Supplier<String> node;
     private final AuditLog audit;
     private final Guard guard;
     private final SafeModeSwitch safeMode;
@@ -56,7 +58,8 @@ public final class StatusServer implements AutoCloseable {
             Access access, AuditLog audit, String host, int port) {
         this.status = Objects.requireNonNull(status, "status");
         this.audit = Objects.requireNonNull(audit, "audit");
-        this.guard = new Guard(Objects.requireNonNull(access, "access"), crossSite, audit, node == null ? () -> snapshot().node() : node);
+        this.guard = new Guard(Objects.requireNonNull(access, "access"), crossSite, audit);
+        this.node = node == null ? () -> snapshot().node() : node;
         this.safeMode = new SafeModeSwitch(Objects.requireNonNull(control, "control"), audit);
         this.metrics = new StatusMetrics(Objects.requireNonNull(registry, "registry"), audit);
         this.dashboard = Dashboard.load();
@@ -102,27 +105,7 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void configure(JavalinConfig config, String host, int port) {
-        config.jetty.host = host;
-        config.jetty.port = port;
-        // Probes, scrapes and /status never block: they run on a few platform threads, where
-        // Jetty can serve a request on the thread that read it, with no hand-off (under CPU
-        // contention every hand-off is a wake-up that waits for a CPU; with every request on a
-        // virtual thread, p99 of GET /status at 2,500/s was 94 ms against 14 ms on this pool,
-        // docs/BENCHMARKS.md). What may wait (a TokenReview, a SubjectAccessReview, a slow
-        // body) runs on a virtual thread of its own ({@link #offPool}), so neither an API server
-        // that does not answer nor bodies that never finish can starve /healthz (the liveness probe).
-        config.jetty.threadPool = new QueuedThreadPool(16, 2, 60_000);
-        config.concurrency.useVirtualThreads = true;
-        config.jetty.modifyHttpConfiguration(http -> {
-            http.setSendServerVersion(false);
-            // A body is at most 16 KiB: one that stalls this long is cut off (and audited).
-            http.setIdleTimeout(BODY_TIMEOUT.toMillis());
-        });
-        config.http.maxRequestSize = MAX_REQUEST_BYTES;
-        config.http.prefer405over404 = true;
-        config.startup.showJavalinBanner = false;
-        config.startup.showOldJavalinVersionWarning = false;
-        config.jsonMapper(ApiJson.JAVALIN);
+        HttpShape.configure(config, host, port);
         routes(config.routes);
     }
 
@@ -140,24 +123,11 @@ public final class StatusServer implements AutoCloseable {
         r.get("/audit", offPool(this::audit));
         r.post("/safe-mode", offPool(this::safeMode));
 
-        r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
-        r.exception(HttpResponseException.class, (e, ctx) -> {
-            // Javalin's 405 knows the path's methods; RFC 9110 asks for them in Allow.
-            String allow = e.getDetails().get("availableMethods");
-            if (e.getStatus() == 405 && allow != null) {
-                ctx.header("Allow", allow);
-            }
-            error(ctx, e.getStatus(), e.getMessage());
-        });
-        r.exception(Exception.class, (e, ctx) -> {
-            LOG.log(Level.ERROR, "status API: " + ctx.method() + " " + ctx.path() + " failed", e);
-            error(ctx, 500, "internal error; see the agent log");
-        });
+        HttpShape.errors(r, "agent");
     }
 
-    /** Runs {@code h} on a virtual thread (Javalin's async executor), releasing the pool's thread meanwhile. */
     private static io.javalin.http.Handler offPool(io.javalin.http.Handler h) {
-        return ctx -> ctx.async(() -> h.handle(ctx));
+        return HttpShape.offPool(h);
     }
 
     /** Liveness: fails, saying why, when the reconcile loop has stopped making progress. */
@@ -246,16 +216,16 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void audit(Context ctx) {
-        guard.read(ctx, AUDIT_ACTION_READ);
+        guard.read(ctx, AUDIT_ACTION_READ, ResourceAttributes.getNode(node.get()));
         int limit = AuditQuery.limit(ctx.queryParam("limit"), AUDIT_DEFAULT_LIMIT);
         ctx.json(audit.recent(limit));
     }
 
     /** Who the token is and whether it may change the node: the page's sign-in. */
     private void session(Context ctx) {
-        User user = guard.read(ctx, SESSION_ACTION);
+        User user = guard.read(ctx, SESSION_ACTION, ResourceAttributes.getNode(node.get()));
         ctx.json(new Session(user.name(), user.groups(), user.source().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                guard.mayChange(user)));
+                guard.may(user, ResourceAttributes.patchNode(node.get()))));
     }
 
     /** @param via static-token | token-review */
@@ -263,7 +233,7 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void safeMode(Context ctx) {
-        User user = guard.change(ctx, "safe-mode");
+        User user = guard.change(ctx, "safe-mode", ResourceAttributes.patchNode(node.get()));
         safeMode.request(user.name(), ctx.ip(), ctx::body);
         ctx.json(snapshot());
     }
@@ -277,20 +247,6 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void securityHeaders(Context ctx) {
-        ctx.header("Content-Security-Policy", dashboard.contentSecurityPolicy());
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Cache-Control", "no-store");
-        ctx.header("Referrer-Policy", "no-referrer");
-        // Another site may neither frame the page nor read its responses (no CORS headers are sent either).
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Cross-Origin-Resource-Policy", "same-origin");
-        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
-    }
-
-    private static void error(Context ctx, int status, String message) {
-        if (status == 401) {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"temper\"");
-        }
-        ctx.status(status).contentType("application/json").result(ApiJson.error(message));
+        HttpShape.securityHeaders(ctx, dashboard.contentSecurityPolicy());
     }
 }

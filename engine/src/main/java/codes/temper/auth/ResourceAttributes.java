@@ -27,6 +27,21 @@ public record ResourceAttributes(String verb, String group, String resource, Str
         return new ResourceAttributes("patch", "", "nodes", node, "");
     }
 
+    /** The fleet page's reads: every node (no name: the permission must cover all of them). */
+    public static ResourceAttributes listNodes() {
+        return new ResourceAttributes("list", "", "nodes", null, "");
+    }
+
+    /**
+     * The fleet page's toggles: {@code patch} on every node, what {@code kubectl annotate node --all
+     * temper.codes/safe-mode-requested=true} needs too. One permission for all three scopes: a
+     * toggle acts through the controller's cluster-wide rights, and who may patch only one node
+     * has that node's agent page.
+     */
+    public static ResourceAttributes patchNodes() {
+        return new ResourceAttributes("patch", "", "nodes", null, "");
+    }
+
     /** For people and the audit trail: {@code patch nodes/node-a}. */
     @Override
     public String toString() {

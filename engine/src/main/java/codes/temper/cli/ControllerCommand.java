@@ -1,6 +1,13 @@
 package codes.temper.cli;
 
+import codes.temper.api.AuditLog;
+import codes.temper.api.FleetServer;
+import codes.temper.auth.Access;
+import codes.temper.auth.KubernetesAccess;
+import codes.temper.auth.StaticTokens;
 import codes.temper.build.BuildInfo;
+import codes.temper.controller.Fleet;
+import java.time.Clock;
 import codes.temper.controller.SafeModeController;
 import codes.temper.text.Redaction;
 import io.fabric8.kubernetes.client.Config;
@@ -46,8 +53,28 @@ public final class ControllerCommand implements Callable<Integer> {
                     + " runs at the latest 10x this after the first event of a burst")
     Duration debounce;
 
+    @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "-1",
+            description = "serve the fleet page and its JSON on this port (the chart uses " + FleetServer.DEFAULT_PORT
+                    + "; 0: any free port); default: no page")
+    int apiPort;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0", description = "fleet page address (default ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--api-tokens", paramLabel = "FILE",
+            description = "static bearer tokens (one per line) for the fleet page; they may do everything. The cluster's own"
+                    + " tokens work too: TokenReview, then SubjectAccessReview (list nodes to read, patch nodes to toggle)")
+    Path apiTokens;
+
+    @Option(names = "--audit-file", paramLabel = "FILE",
+            description = "append the fleet page's audit entries (JSON lines) to this file; default: the log only")
+    Path auditFile;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (apiPort < -1 || apiPort > 65535) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--api-port must be from 0 to 65535, not " + apiPort);
+        }
         logging.apply();
         Config config = kubeconfig == null ? Config.autoConfigure(null)
                 : Config.fromKubeconfig(readKubeconfig());
@@ -71,7 +98,9 @@ public final class ControllerCommand implements Callable<Integer> {
              SafeModeController controller = new SafeModeController(client,
                      new SafeModeController.Options(resync, debounce, debounce.multipliedBy(10)))) {
             controller.start();
-            stop.await();
+            try (FleetServer page = apiPort < 0 ? null : fleetPage(client, controller)) {
+                stop.await();
+            }
             LOG.log(System.Logger.Level.INFO, "temper controller stopping (SIGTERM or exit): closing the watches");
             stats = controller.stats();
         } finally {
@@ -83,6 +112,14 @@ public final class ControllerCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return 0;
+    }
+
+    /** The fleet page: the static token file beside the cluster's own tokens, as the agent's API. */
+    private FleetServer fleetPage(KubernetesClient client, SafeModeController controller) throws IOException {
+        StaticTokens tokens = apiTokens == null ? StaticTokens.none() : StaticTokens.fromFile(apiTokens);
+        Access access = KubernetesAccess.of(client, tokens, KubernetesAccess.Ttl.DEFAULT, Clock.systemUTC());
+        AuditLog audit = auditFile == null ? AuditLog.inMemory() : AuditLog.appendingTo(auditFile);
+        return FleetServer.start(new Fleet(client, controller, Clock.systemUTC()), access, audit, bind, apiPort);
     }
 
     private String readKubeconfig() throws IOException {

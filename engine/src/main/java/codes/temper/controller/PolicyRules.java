@@ -46,7 +46,8 @@ record PolicyRules(String policy, List<CompiledRule> rules, List<String> problem
                 continue;
             }
             try {
-                rules.add(new CompiledRule(policy, r.name(), selector(r.nodeSelector()), r.safeMode(),
+                rules.add(new CompiledRule(policy, r.name(), selector(r.nodeSelector()),
+                        r.nodeName() == null || r.nodeName().isBlank() ? null : r.nodeName().strip(), r.safeMode(),
                         r.reason() == null ? "" : r.reason().strip()));
             } catch (IllegalArgumentException e) {
                 problems.add(where + ": nodeSelector: " + e.getMessage());

@@ -46,7 +46,7 @@ public final class SafeModeController implements AutoCloseable {
     /** Counters for logs and tests: how much work the passes did. */
     public record Stats(long passes, long nodePatches, long nodeConflicts, long statusWrites, long statusConflicts, long failures) {}
 
-    private static final NodeWrites.Reporter REPORTER =
+    static final NodeWrites.Reporter REPORTER =
             new NodeWrites.Reporter("temper-controller", "temper-controller", "temper.codes/controller", "temper-controller", null);
 
     static final int PARALLEL_PATCHES = 8;
@@ -63,6 +63,9 @@ public final class SafeModeController implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private SharedIndexInformer<Node> nodes;
     private SharedIndexInformer<TemperPolicy> policies;
+    /** When the watch last saw each node's agent-status change (since this controller started), for the fleet page. */
+    private final Map<String, java.time.Instant> statusChanged = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Clock clock;
 
     public SafeModeController(KubernetesClient client, Options options) {
         this(client, options, Clock.systemUTC());
@@ -71,6 +74,7 @@ public final class SafeModeController implements AutoCloseable {
     SafeModeController(KubernetesClient client, Options options, Clock clock) {
         this.client = client;
         this.options = options;
+        this.clock = clock;
         this.planner = new SafeModePlanner(clock);
         this.loop = new CoalescingLoop("temper-controller", new Coalescing.Pacing(options.quiet(), options.maxDelay(), options.resync()),
                 batch -> passSafely());
@@ -81,7 +85,10 @@ public final class SafeModeController implements AutoCloseable {
         // Status-only updates (our own status writes) and node heartbeats carry nothing we decide on.
         policies = client.resources(TemperPolicy.class)
                 .inform(handler((a, b) -> !Objects.equals(a.getSpec(), b.getSpec())), 0);
-        nodes = client.nodes().inform(handler(SafeModeController::relevantNodeChange), 0);
+        nodes = client.nodes().inform(handler((a, b) -> {
+            noteStatusChange(a, b);
+            return relevantNodeChange(a, b);
+        }), 0);
         loop.start("start");
         LOG.log(Level.INFO, "controller started: {0} policies, {1} nodes, resync every {2}",
                 policies.getStore().list().size(), nodes.getStore().list().size(), options.resync());
@@ -106,9 +113,34 @@ public final class SafeModeController implements AutoCloseable {
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                if (obj instanceof Node n) statusChanged.remove(n.getMetadata().getName());
                 loop.signal("delete");
             }
         };
+    }
+
+    /** The informer's nodes: what the last pass planned from, or newer. Never a LIST against the API server. */
+    public List<Node> cachedNodes() {
+        return nodes == null ? List.of() : nodes.getStore().list();
+    }
+
+    public List<TemperPolicy> cachedPolicies() {
+        return policies == null ? List.of() : policies.getStore().list();
+    }
+
+    public TemperPolicy cachedPolicy(String name) {
+        return policies == null ? null : policies.getStore().getByKey(name);
+    }
+
+    /** When this controller saw the node's agent-status change, or null (not since it started). */
+    public java.time.Instant lastStatusChange(String node) {
+        return statusChanged.get(node);
+    }
+
+    private void noteStatusChange(Node a, Node b) {
+        String before = a.getMetadata().getAnnotations() == null ? null : a.getMetadata().getAnnotations().get(NodeStatusWriter.STATUS_ANNOTATION);
+        String after = b.getMetadata().getAnnotations() == null ? null : b.getMetadata().getAnnotations().get(NodeStatusWriter.STATUS_ANNOTATION);
+        if (!Objects.equals(before, after)) statusChanged.put(b.getMetadata().getName(), clock.instant());
     }
 
     static boolean relevantNodeChange(Node a, Node b) {

@@ -54,7 +54,7 @@ final class SafeModePlanner {
             Map<String, String> annotations = orEmpty(node.getMetadata().getAnnotations());
             Want want = null;
             for (PolicyRules pr : compiled) {
-                CompiledRule rule = deciding(pr, labels);
+                CompiledRule rule = deciding(pr, node.getMetadata().getName(), labels);
                 if (rule == null) continue;
                 NodeMode asked = rule.safeMode() ? NodeMode.SAFE_MODE_REQUESTED : NodeMode.RELEASED;
                 tallies.computeIfAbsent(pr.policy(), k -> new PolicyTally()).add(node.getMetadata().getName(), asked, rule.name(), annotations);
@@ -76,10 +76,10 @@ final class SafeModePlanner {
     }
 
     /** The rule that decides what one policy asks of a node: a safeMode rule wins over a release rule; null if none selects it. */
-    private static CompiledRule deciding(PolicyRules pr, Map<String, String> labels) {
+    private static CompiledRule deciding(PolicyRules pr, String node, Map<String, String> labels) {
         CompiledRule release = null;
         for (CompiledRule r : pr.rules()) {
-            if (!r.selects(labels)) continue;
+            if (!r.selects(node, labels)) continue;
             if (r.safeMode()) return r;
             if (release == null) release = r;
         }

@@ -2,6 +2,7 @@ package codes.temper.kube;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -54,10 +55,15 @@ public final class NodeWrites {
 
     /** An Event on {@code node} in the default namespace, where node events live; not sent yet. */
     public static Event event(Reporter by, String node, String type, String reason, String message) {
+        return event(by, new ObjectReferenceBuilder().withApiVersion("v1").withKind("Node").withName(node).build(), type, reason, message);
+    }
+
+    /** An Event on any cluster-scoped object (the controller's fleet toggles report on their TemperPolicy); not sent yet. */
+    public static Event event(Reporter by, ObjectReference about, String type, String reason, String message) {
         String now = Instant.now().toString();
         return new EventBuilder()
-                .withNewMetadata().withGenerateName(node + "." + by.namePrefix() + ".").withNamespace("default").endMetadata()
-                .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Node").withName(node).build())
+                .withNewMetadata().withGenerateName(about.getName() + "." + by.namePrefix() + ".").withNamespace("default").endMetadata()
+                .withInvolvedObject(about)
                 .withType(type).withReason(reason)
                 .withMessage(message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message)
                 .withNewSource().withComponent(by.component()).withHost(by.host()).endSource()

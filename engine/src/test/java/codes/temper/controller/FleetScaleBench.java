@@ -2,11 +2,17 @@ package codes.temper.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import codes.temper.api.AuditLog;
+import codes.temper.api.FleetServer;
+import codes.temper.auth.Access;
+import codes.temper.auth.StaticTokens;
 import codes.temper.kube.MockApiServer;
-import codes.temper.kube.crd.SafeModeRule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import codes.temper.kube.crd.TemperPolicy;
-import codes.temper.kube.crd.TemperPolicySpec;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -27,7 +33,9 @@ import org.junit.jupiter.api.Test;
  * Benchmark, not a test (surefire's default includes skip *Bench): the controller over a fleet of
  * NODES nodes (default 5,000) on the fabric8 mock API server in CRUD mode. A policy that selects
  * every node is the fleet-wide toggle; the time runs from its create (or delete) to the moment a
- * separate watch has seen the last node's annotation change. Also: the policy's status size, and
+ * separate watch has seen the last node's annotation change; the toggle is made as the fleet page
+ * makes it (POST /fleet/safe-mode for all nodes). Also: the fleet page's HTML and node pages
+ * (time to first byte, to the last byte, size; {@link FleetPageLoad}), the policy's status size, and
  * the controller's heap (used heap after GC, with and without the controller's informers; the mock
  * server's own copy of the nodes is in both). Run with scripts/bench-fleet.
  */
@@ -57,6 +65,8 @@ class FleetScaleBench {
         }
         return (System.nanoTime() - t0) / 1_000_000;
     }
+
+    static final String TOKEN = "bench-token-0123456789abcdef";
 
     @Test
     void fleetWideToggle() throws Exception {
@@ -97,23 +107,40 @@ class FleetScaleBench {
             long startMs = (System.nanoTime() - t0) / 1_000_000;
             long withController = usedHeapAfterGc();
 
+            // The fleet page, served from the controller's cache, read as a browser would.
+            Path tokens = Files.createTempFile("bench-tokens", "");
+            Files.writeString(tokens, TOKEN + "\n");
+            FleetServer page = FleetServer.start(new Fleet(client, controller, Clock.systemUTC()),
+                    Access.staticTokens(StaticTokens.fromFile(tokens)), AuditLog.inMemory(), "127.0.0.1", 0);
+            FleetPageLoad load = new FleetPageLoad(page.port(), TOKEN);
+            load.warmUp();
+            List<String> pageFigures = new ArrayList<>();
+            pageFigures.add(load.measure("page_html", "/", false));
+            pageFigures.add(load.measure("nodes_first_200", "/fleet/nodes?limit=200", false));
+            pageFigures.add(load.measure("nodes_first_200_gzip", "/fleet/nodes?limit=200", true));
+            pageFigures.add(load.measure("nodes_last_page", "/fleet/nodes?limit=200&after=node-04799", false));
+            pageFigures.add(load.measure("nodes_selector_pool_p3_1000", "/fleet/nodes?limit=1000&selector=pool%3Dp3", false));
+
+            // The fleet-wide toggle as the page makes it: one POST, a TemperPolicy, the reconcile.
             t0 = System.nanoTime();
-            client.resource(new TemperPolicy("fleet", new TemperPolicySpec(java.util.List.of(
-                    new SafeModeRule("all", new LabelSelector(), true, "fleet-wide stand-down"))))).create();
+            load.toggleAll(true);
             long onMs = awaitMillis(() -> requested.size() == NODES, t0);
+            String fleetPolicy = "temper-fleet-all";
             awaitMillis(() -> {
-                var p = client.resources(TemperPolicy.class).withName("fleet").get();
+                var p = client.resources(TemperPolicy.class).withName(fleetPolicy).get();
                 return p.getStatus() != null && p.getStatus().getSafeModeRequested() == NODES;
             }, System.nanoTime());
-            var policy = client.resources(TemperPolicy.class).withName("fleet").get();
+            var policy = client.resources(TemperPolicy.class).withName(fleetPolicy).get();
             int statusBytes = client.getKubernetesSerialization().asJson(policy.getStatus()).getBytes(StandardCharsets.UTF_8).length;
             int objectBytes = client.getKubernetesSerialization().asJson(policy).getBytes(StandardCharsets.UTF_8).length;
             long peak = usedHeapAfterGc();
 
+            pageFigures.add(load.measure("nodes_first_200_all_in_safe_mode", "/fleet/nodes?limit=200", false));
             t0 = System.nanoTime();
-            client.resources(TemperPolicy.class).withName("fleet").delete();
+            load.toggleAll(false);
             long offMs = awaitMillis(requested::isEmpty, t0);
             var stats = controller.stats();
+            page.close();
             controller.close();
             seen.close();
 
@@ -125,6 +152,9 @@ class FleetScaleBench {
                     before / 1e6, withController / 1e6, peak / 1e6, (peak - before) / 1e6);
             System.out.printf("BENCH fleet passes=%d node_patches=%d conflicts=%d status_writes=%d failures=%d%n",
                     stats.passes(), stats.nodePatches(), stats.nodeConflicts(), stats.statusWrites(), stats.failures());
+            pageFigures.forEach(f -> System.out.println("BENCH fleet_page " + f));
+            System.out.printf("BENCH fleet load_average=%s cpus=%d%n", Files.readString(Path.of("/proc/loadavg")).strip(),
+                    Runtime.getRuntime().availableProcessors());
             assertThat(statusBytes).isLessThan(100_000);
             assertThat(stats.failures()).isZero();
         }

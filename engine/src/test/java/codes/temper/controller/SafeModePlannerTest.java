@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SafeModePlannerTest {
 
     static final SafeModePlanner.Want WANT = new SafeModePlanner.Want(
-            new CompiledRule("p", "r", new LabelSelector(Map.of(), List.of()), true, "why"));
+            new CompiledRule("p", "r", new LabelSelector(Map.of(), List.of()), null, true, "why"));
 
     static Map<String, String> withNulls(Object... kv) {
         Map<String, String> m = new HashMap<>();

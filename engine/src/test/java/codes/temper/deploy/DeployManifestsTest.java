@@ -105,9 +105,13 @@ class DeployManifestsTest {
     void controllerRoleIsExactlyWhatTheControllerNeeds() {
         assertThat(grants(manifests.one(ClusterRole.class, "temper-controller").getRules())).containsExactlyInAnyOrder(
                 "core nodes get", "core nodes list", "core nodes watch", "core nodes patch",
-                "temper.codes temperpolicies list", "temper.codes temperpolicies watch",
+                "temper.codes temperpolicies get", "temper.codes temperpolicies list", "temper.codes temperpolicies watch",
+                // the fleet page's toggles are TemperPolicies the controller makes and deletes
+                "temper.codes temperpolicies create", "temper.codes temperpolicies update", "temper.codes temperpolicies delete",
                 "temper.codes temperpolicies/status update",
-                "core events create");
+                "core events create",
+                // the fleet page's callers, reviewed as the agent reviews its own
+                "authentication.k8s.io tokenreviews create", "authorization.k8s.io subjectaccessreviews create");
         assertThat(manifests.one(ClusterRoleBinding.class, "temper-controller").getSubjects())
                 .singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo("temper-controller"));
     }
@@ -240,6 +244,10 @@ class DeployManifestsTest {
         var controller = new picocli.CommandLine(new codes.temper.cli.Main())
                 .parseArgs(d.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs().toArray(String[]::new));
         assertThat(controller.subcommand().commandSpec().name()).isEqualTo("controller");
+        assertThat(controller.subcommand().unmatched()).isEmpty();
+        String audit = String.valueOf((Object) controller.subcommand().matchedOptionValue("--audit-file", null));
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().getFirst().getVolumeMounts())
+                .as("--audit-file " + audit).anyMatch(m -> audit.startsWith(m.getMountPath() + "/"));
     }
 
     @Test

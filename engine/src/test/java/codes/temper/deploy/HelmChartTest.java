@@ -132,7 +132,7 @@ class HelmChartTest {
                 "ClusterRole/temper-agent", "ClusterRole/temper-controller",
                 "ClusterRoleBinding/temper-agent", "ClusterRoleBinding/temper-controller",
                 "ConfigMap/temper-policy", "CustomResourceDefinition/temperpolicies.temper.codes",
-                "DaemonSet/temper-agent", "Deployment/temper-controller",
+                "DaemonSet/temper-agent", "Deployment/temper-controller", "Service/temper-controller",
                 "ServiceAccount/temper-agent", "ServiceAccount/temper-controller",
                 "ValidatingAdmissionPolicy/temper-agent-own-node", "ValidatingAdmissionPolicyBinding/temper-agent-own-node");
         Container c = agentContainer(defaults);
@@ -450,10 +450,62 @@ class HelmChartTest {
                 .containsKey("--log-level");
         List<String> controller = json.one(Deployment.class, "temper-controller").getSpec().getTemplate().getSpec().getContainers()
                 .getFirst().getArgs();
-        assertThat(controller).containsExactly("controller", "--resync", "10m", "--log-format", "json", "--log-level", "debug");
+        assertThat(controller).containsExactly("controller", "--resync", "10m", "--api-port", "9741",
+                "--audit-file", "/var/log/temper/controller-audit.jsonl", "--log-format", "json", "--log-level", "debug");
         CommandLine.ParseResult parsed = new CommandLine(new codes.temper.cli.Main()).parseArgs(controller.toArray(String[]::new));
         assertThat(parsed.subcommand().unmatched()).isEmpty();
         assertThatThrownBy(() -> Chart.render(t -> t.set("logging.format", "logfmt"))).hasMessageContaining("text or json");
         assertThatThrownBy(() -> Chart.render(t -> t.set("logging.level", "verbose"))).hasMessageContaining("error, warn, info");
+    }
+
+    /**
+     * The fleet page: the controller serves it on the port its Service names, writes its audit file
+     * under a mounted volume, may review its callers' tokens and permissions and make and delete the
+     * toggles' TemperPolicies; with networkPolicy on, only that port is open. Off: none of it.
+     */
+    @Test
+    void theFleetPageHasItsPortServiceRbacAndNetworkPolicy() {
+        Chart c = Chart.render(t -> t.set("networkPolicy.enabled", true).set("networkPolicy.apiServer.cidrs[0]", "10.0.0.1/32")
+                .set("controller.fleetPage.ingressFrom[0].namespaceSelector.matchLabels.team", "sre"));
+        PodSpec pod = c.one(Deployment.class, "temper-controller").getSpec().getTemplate().getSpec();
+        Container cc = pod.getContainers().getFirst();
+        var parsed = new CommandLine(new codes.temper.cli.Main()).parseArgs(cc.getArgs().toArray(String[]::new)).subcommand();
+        assertThat(parsed.unmatched()).isEmpty();
+        assertThat((Integer) parsed.matchedOptionValue("--api-port", -1)).isEqualTo(9741);
+        String audit = parsed.matchedOptionValue("--audit-file", null).toString();
+        assertThat(cc.getVolumeMounts()).anySatisfy(m -> assertThat(audit).startsWith(m.getMountPath() + "/"));
+        assertThat(cc.getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("fleet");
+            assertThat(p.getContainerPort()).isEqualTo(9741);
+        });
+        assertThat(cc.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        var svc = c.one(io.fabric8.kubernetes.api.model.Service.class, "temper-controller");
+        assertThat(svc.getSpec().getType()).isIn(null, "ClusterIP");
+        assertThat(svc.getSpec().getSelector()).isEqualTo(Map.of("app.kubernetes.io/name", "temper-controller"));
+        assertThat(svc.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("fleet"));
+        var rules = c.one(ClusterRole.class, "temper-controller").getRules();
+        assertThat(rules).anySatisfy(r -> {
+            assertThat(r.getResources()).containsExactly("tokenreviews");
+            assertThat(r.getVerbs()).containsExactly("create");
+        }).anySatisfy(r -> {
+            assertThat(r.getResources()).containsExactly("subjectaccessreviews");
+            assertThat(r.getVerbs()).containsExactly("create");
+        }).anySatisfy(r -> {
+            assertThat(r.getResources()).containsExactly("temperpolicies");
+            assertThat(r.getVerbs()).contains("create", "update", "delete");
+        });
+        NetworkPolicy np = c.one(NetworkPolicy.class, "temper-controller");
+        assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(np.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "temper-controller");
+        assertThat(np.getSpec().getIngress()).singleElement().satisfies(r -> {
+            assertThat(r.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(9741));
+            assertThat(r.getFrom()).singleElement().satisfies(f -> assertThat(f.getNamespaceSelector().getMatchLabels()).containsEntry("team", "sre"));
+        });
+
+        Chart off = Chart.render(t -> t.set("controller.fleetPage.enabled", false));
+        Container plain = off.one(Deployment.class, "temper-controller").getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(plain.getArgs()).containsExactly("controller", "--resync", "10m");
+        assertThat(plain.getPorts()).isEmpty();
+        assertThat(off.kinds()).doesNotContain("Service/temper-controller");
     }
 }

@@ -117,6 +117,15 @@ public final class MockApiServer implements AutoCloseable {
         return n;
     }
 
+    /** Drains the requests recorded so far, as {@code METHOD path?query}, oldest first. */
+    public synchronized java.util.List<String> takeRecordedRequests() throws InterruptedException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (RecordedRequest r; (r = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null; ) {
+            out.add(r.getMethod() + " " + r.getPath());
+        }
+        return out;
+    }
+
     public int port() {
         return port;
     }
