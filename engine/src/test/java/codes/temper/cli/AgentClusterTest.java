@@ -155,7 +155,7 @@ class AgentClusterTest {
             agent.close();
             agent = null;
         }
-        var requests = codes.temper.kube.RbacUse.used(api.takeRecordedRequests(), ua);
+        var requests = codes.temper.kube.RbacUse.used(api.takeRequests(), ua);
         java.util.Set<String> used = requests.keySet();
         java.util.Set<String> granted = codes.temper.kube.RbacUse.granted(codes.temper.kube.RbacUse.DEPLOY.resolve("agent/rbac.yaml"));
         assertThat(used).as("what the agent asked of the API server").isNotEmpty();

@@ -98,8 +98,8 @@ public final class MockApiServer implements AutoCloseable {
                 .withWatchReconnectInterval(200).withUserAgent(userAgent).endConfig());
     }
 
-    /** Takes (and so forgets) every request the server has recorded so far. */
-    public synchronized java.util.List<RecordedRequest> takeRecordedRequests() throws InterruptedException {
+    /** Takes (and so forgets) every request the server has recorded so far, headers included ({@link RbacUse}). */
+    public synchronized java.util.List<RecordedRequest> takeRequests() throws InterruptedException {
         java.util.List<RecordedRequest> out = new java.util.ArrayList<>();
         RecordedRequest r;
         while ((r = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) out.add(r);
