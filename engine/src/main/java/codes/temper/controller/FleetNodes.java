@@ -25,11 +25,12 @@ public final class FleetNodes {
      * One node as the page shows it.
      *
      * @param mode        the word of the agent's status ({@link PolicyTally#reported})
+     * @param tiers       the tiers in force on the node as its agent reports them ({@code temper.codes/tiers}), or null
      * @param requested   the safe-mode-requested annotation's value, or null
      * @param requestedBy who asked: {@code controller/<policy>/<rule>}, or null for an operator's own annotation
      * @param lastChange  when the controller saw the agent-status change, or null (not since it started)
      */
-    public record Row(String name, String mode, String agentStatus, String revision, String requested, String requestedBy,
+    public record Row(String name, String mode, String agentStatus, String revision, String tiers, String requested, String requestedBy,
             String reason, Instant lastChange, Map<String, String> labels) {}
 
     /**
@@ -88,7 +89,7 @@ public final class FleetNodes {
         Map<String, String> a = orEmpty(n.getMetadata().getAnnotations());
         String status = a.get(NodeStatusWriter.STATUS_ANNOTATION);
         return new Row(n.getMetadata().getName(), PolicyTally.reported(status), status, a.get(NodeStatusWriter.REVISION_ANNOTATION),
-                a.get(SafeModeAnnotations.REQUESTED), a.get(SafeModeAnnotations.REQUESTED_BY), a.get(SafeModeAnnotations.REASON),
+                a.get(NodeStatusWriter.TIERS_ANNOTATION), a.get(SafeModeAnnotations.REQUESTED), a.get(SafeModeAnnotations.REQUESTED_BY), a.get(SafeModeAnnotations.REASON),
                 lastChange, new TreeMap<>(orEmpty(n.getMetadata().getLabels())));
     }
 

@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reports the agent's state on its Node: the {@code temper.codes/agent-status} and
- * {@code temper.codes/policy-revision} annotations, and Events for mode changes and rejected
+ * Reports the agent's state on its Node: the {@code temper.codes/agent-status},
+ * {@code temper.codes/policy-revision} and {@code temper.codes/tiers} annotations, and Events for mode changes and rejected
  * revisions. Writes happen on this writer's own thread, so a slow or absent API server never
  * holds up the reconcile loop or the kill switch; only the latest status is written (older ones
  * are superseded, not queued), and failures are retried with a doubling delay.
  *
- * <p>Patches are JSON merge patches of {@code metadata.annotations} with only our two keys:
+ * <p>Patches are JSON merge patches of {@code metadata.annotations} with only our keys:
  * nothing else on the Node is sent, so other writers' labels and annotations are never touched
  * and there is no read-modify-write race with them.
  */
@@ -29,10 +29,16 @@ public final class NodeStatusWriter implements AutoCloseable {
     private static final Logger LOG = System.getLogger(NodeStatusWriter.class.getName());
     public static final String STATUS_ANNOTATION = "temper.codes/agent-status";
     public static final String REVISION_ANNOTATION = "temper.codes/policy-revision";
+    /**
+     * The tiers in force on the node, by rank, with their ceilings: what the fleet page shows per
+     * node. Names and ceilings only, no pod counts: those change with every pod started, and a
+     * node patch per pod across a fleet would load the API server for a figure {@code /status} has.
+     */
+    public static final String TIERS_ANNOTATION = "temper.codes/tiers";
     /** Annotation values are for people and tools; a long reason is cut, the whole one is in /status. */
     static final int MAX_VALUE = 250;
 
-    private record Written(String status, String revision) {
+    private record Written(String status, String revision, String tiers) {
     }
 
     private final KubernetesClient client;
@@ -131,13 +137,27 @@ public final class NodeStatusWriter implements AutoCloseable {
     }
 
     private static Written target(AgentStatus st) {
-        return new Written(cut(st.agentStatus()), st.policyRevision());
+        return new Written(cut(st.agentStatus()), st.policyRevision(), tiers(st.tiers()));
+    }
+
+    /** {@code critical, normal, background (max 2 CPUs)}; null (the annotation removed) with no tiers in force. */
+    static String tiers(java.util.List<AgentStatus.Tier> tiers) {
+        if (tiers == null || tiers.isEmpty()) return null;
+        return cut(tiers.stream()
+                .sorted(java.util.Comparator.comparingInt(AgentStatus.Tier::rank))
+                .map(t -> t.ceilingCpus() == null ? t.name() : t.name() + " (max " + cpus(t.ceilingCpus()) + " CPUs)")
+                .collect(java.util.stream.Collectors.joining(", ")));
+    }
+
+    private static String cpus(double c) {
+        return c == Math.rint(c) ? Long.toString((long) c) : java.math.BigDecimal.valueOf(c).stripTrailingZeros().toPlainString();
     }
 
     private void patch(Written w) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(STATUS_ANNOTATION, w.status());
         annotations.put(REVISION_ANNOTATION, w.revision()); // null removes it: no revision applied
+        annotations.put(TIERS_ANNOTATION, w.tiers());
         NodeWrites.patchAnnotations(client, nodeName, null, annotations);
         patches++;
         written = w;

@@ -130,6 +130,10 @@ class AgentClusterTest {
         assertThat(dryRun().applied().podTiers()).hasSize(29);
         await(() -> ENGAGED.equals(annotations().get(NodeStatusWriter.STATUS_ANNOTATION)), "agent-status annotation");
         assertThat(annotations().get(NodeStatusWriter.REVISION_ANNOTATION)).startsWith("dir@sha256:");
+        // The tiers in force, by rank, with their ceilings, for the fleet page: the default policy's
+        // five, background capped at 25 % of the node's 7.91 allocatable CPUs.
+        assertThat(annotations().get(NodeStatusWriter.TIERS_ANNOTATION))
+                .matches("critical \\(max 7\\.91 CPUs\\), high .*, normal .*, low .*, background \\(max 1\\.9775 CPUs\\)");
         // The node's own annotations survive our merge patches.
         assertThat(annotations()).containsKey("node.alpha.kubernetes.io/ttl");
     }

@@ -19,7 +19,8 @@ class FleetNodesTest {
         for (int i = n - 1; i >= 0; i--) { // out of order, as a cache hands them out
             nodes.add(new NodeBuilder().withNewMetadata().withName("node-%03d".formatted(i)).addToLabels("pool", i % 2 == 0 ? "even" : "odd")
                     .addToAnnotations("temper.codes/agent-status", i % 3 == 0 ? "safe-mode" : "attached")
-                    .addToAnnotations("temper.codes/policy-revision", "main@sha1:" + "a".repeat(40)).endMetadata().build());
+                    .addToAnnotations("temper.codes/policy-revision", "main@sha1:" + "a".repeat(40))
+                    .addToAnnotations("temper.codes/tiers", "critical, normal, background (max 2 CPUs)").endMetadata().build());
         }
         return nodes;
     }
@@ -47,7 +48,8 @@ class FleetNodesTest {
     void aRowCarriesWhatThePageShows() {
         Instant t = Instant.parse("2026-11-30T10:00:00Z");
         var row = FleetNodes.page(fleet(3), "", null, 10, n -> n.equals("node-000") ? t : null).nodes().getFirst();
-        assertThat(row).isEqualTo(new FleetNodes.Row("node-000", "safe-mode", "safe-mode", "main@sha1:" + "a".repeat(40), null, null, null, t,
+        assertThat(row).isEqualTo(new FleetNodes.Row("node-000", "safe-mode", "safe-mode", "main@sha1:" + "a".repeat(40),
+                "critical, normal, background (max 2 CPUs)", null, null, null, t,
                 Map.of("pool", "even")));
     }
 
