@@ -7,12 +7,16 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Reports the agent's state on its Node: the {@code temper.codes/agent-status},
@@ -116,7 +120,8 @@ public final class NodeStatusWriter implements AutoCloseable {
                 ev = events.peekFirst();
             }
             try {
-                if (st != null && !Objects.equals(written, target(st))) patch(target(st));
+                Written want = st == null ? null : target(st);
+                if (want != null && !Objects.equals(written, want)) patch(want);
                 if (ev != null) {
                     NodeWrites.send(client, ev);
                     synchronized (lock) {
@@ -141,16 +146,16 @@ public final class NodeStatusWriter implements AutoCloseable {
     }
 
     /** {@code critical, normal, background (max 2 CPUs)}; null (the annotation removed) with no tiers in force. */
-    static String tiers(java.util.List<AgentStatus.Tier> tiers) {
+    static String tiers(List<AgentStatus.Tier> tiers) {
         if (tiers == null || tiers.isEmpty()) return null;
         return cut(tiers.stream()
-                .sorted(java.util.Comparator.comparingInt(AgentStatus.Tier::rank))
+                .sorted(Comparator.comparingInt(AgentStatus.Tier::rank))
                 .map(t -> t.ceilingCpus() == null ? t.name() : t.name() + " (max " + cpus(t.ceilingCpus()) + " CPUs)")
-                .collect(java.util.stream.Collectors.joining(", ")));
+                .collect(Collectors.joining(", ")));
     }
 
     private static String cpus(double c) {
-        return c == Math.rint(c) ? Long.toString((long) c) : java.math.BigDecimal.valueOf(c).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(c).stripTrailingZeros().toPlainString(); // 8, 1.9775: no "8.0"
     }
 
     private void patch(Written w) {
