@@ -20,9 +20,10 @@
  *
  * Ceilings. A capped tier has a budget of ceiling * 100 ms, refilled each 100 ms. A CPU reserves
  * its slice from the budget when the task starts running and gives back what it did not use when
- * it stops; overrun (the tick ends a slice late) is carried into the next window as debt. So the
- * tier holds its ceiling over any second, CPUs do not charge one counter on every tick, and a
- * tier whose ceiling is lifted is work-conserving at once.
+ * it stops; overrun (the tick ends a slice late) is carried into the next window as debt, and a
+ * run that crosses a refill charges the new window for its part after it. So the tier holds its
+ * ceiling over any second, CPUs do not charge one counter on every tick, and a tier whose ceiling
+ * is lifted is work-conserving at once.
  *
  * cpu.max. While a sched_ext scheduler is attached the kernel's CFS bandwidth control does not
  * apply, so cgroup limits are enforced here, the same way (bandwidth.bpf.h): from the kernel's
@@ -118,12 +119,14 @@ struct task_ctx {
 	u64 started_ns;		/* when the current run started; 0 = not running */
 	u64 started_exec;	/* its se.sum_exec_runtime then */
 	u64 reserved_ns;	/* ceiling budget reserved for the current run */
+	u64 run_window;		/* the ceiling window it was reserved in (its start) */
 	u64 woken_ns;		/* when it last woke up; 0 once it ran */
 	s32 victim;		/* CPU select_cpu chose to preempt; -1 = none */
 	u64 parked_ns;		/* when it was held back for a bandwidth refill */
 	u64 bw[BW_LEVELS];	/* its limited cgroups, innermost first; 0 ends the list */
 	u64 run_bw[BW_LEVELS];	/* ... as charged for the current run */
 	u64 run_res[BW_LEVELS];	/* bandwidth reserved from each for the current run */
+	u64 run_period[BW_LEVELS]; /* ... in the period ending then */
 };
 
 struct {
@@ -299,6 +302,22 @@ static s64 budget_reserve(s64 *budget, s64 want)
 static void budget_settle(s64 *budget, s64 reserved, s64 ran)
 {
 	__sync_fetch_and_add(budget, reserved - ran);
+}
+
+/*
+ * Settles a run that a refill cut in two, @after of its @ran after the refill. What it left of
+ * its reservation belonged to the period that ended, where unused budget lapses: given back, it
+ * would lift the new period above its quota on every run that crosses a refill. What it ran after
+ * the refill is charged to the new period, and an overrun of the old reservation is owed as ever.
+ */
+static void budget_settle_late(s64 *budget, s64 reserved, s64 ran, s64 after)
+{
+	s64 before;
+
+	if (after > ran)
+		after = ran;
+	before = ran - after;
+	__sync_fetch_and_sub(budget, after + (before > reserved ? before - reserved : 0));
 }
 
 /* Adds a period's worth, keeping at most @cap: unused budget does not pile up, debt is repaid. */
@@ -664,6 +683,7 @@ void BPF_STRUCT_OPS(temper_running, struct task_struct *p)
 		if ((s64)(p->scx.dsq_vtime - vtime_now[slot(tier)]) > 0)
 			vtime_now[slot(tier)] = p->scx.dsq_vtime;
 		if (cfg && cfg->ceiling_mcpu) {
+			tctx->run_window = window_start_ns;
 			tctx->reserved_ns = budget_reserve(tier_budget(tier), want);
 			cut = tctx->reserved_ns;
 		}
@@ -676,6 +696,7 @@ void BPF_STRUCT_OPS(temper_running, struct task_struct *p)
 			continue;
 		bw_roll(bw, now);
 		tctx->run_bw[i] = id;
+		tctx->run_period[i] = bw->period_end_ns;
 		tctx->run_res[i] = budget_reserve(&bw->budget_ns, want);
 		if ((s64)tctx->run_res[i] < cut)
 			cut = tctx->run_res[i];
@@ -692,7 +713,8 @@ void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)
 	struct temper_tier *cfg;
 	struct temper_bw *bw;
 	struct pod_ctx *pc;
-	u64 ran, id;
+	u64 ran, id, now;
+	s64 start;
 	u32 i;
 
 	if (cc)
@@ -704,22 +726,37 @@ void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)
 	 * Charge what the kernel accounted to the task for this run, the figure cpu.stat and cpu.max
 	 * count in, rather than the time between these callbacks, which also holds the switch.
 	 */
+	now = bpf_ktime_get_ns();
 	ran = p->se.sum_exec_runtime - tctx->started_exec;
-	if ((s64)ran < 0 || ran > bpf_ktime_get_ns() - tctx->started_ns)
-		ran = bpf_ktime_get_ns() - tctx->started_ns;
+	if ((s64)ran < 0 || ran > now - tctx->started_ns)
+		ran = now - tctx->started_ns;
 	tctx->started_ns = 0;
 	stat_add(tier, STAT_RUNTIME_NS, ran);
-	/* Give back the unused reservations, or owe the overrun to the next period. */
+	/*
+	 * Give back the unused reservations, or owe the overrun to the next period; a run that
+	 * crossed a refill pays the new period for its part after it (budget_settle_late()).
+	 */
 	bpf_for(i, 0, BW_LEVELS) {
 		id = tctx->run_bw[i];
-		if (id && (bw = bpf_map_lookup_elem(&cgroup_bw, &id)))
+		if (!id || !(bw = bpf_map_lookup_elem(&cgroup_bw, &id)))
+			continue;
+		bw_roll(bw, now);
+		start = bw->period_end_ns - bw->period_ns;
+		if (bw->period_end_ns == tctx->run_period[i])
 			budget_settle(&bw->budget_ns, tctx->run_res[i], ran);
+		else
+			budget_settle_late(&bw->budget_ns, tctx->run_res[i], ran, (s64)(now - start));
 	}
 	if (tier >= TEMPER_MAX_TIERS)
 		return;
 	cfg = tier_cfg(tier);
-	if (cfg && cfg->ceiling_mcpu)
-		budget_settle(tier_budget(tier), tctx->reserved_ns, ran);
+	if (cfg && cfg->ceiling_mcpu) {
+		start = window_start_ns;
+		if (start == tctx->run_window)
+			budget_settle(tier_budget(tier), tctx->reserved_ns, ran);
+		else
+			budget_settle_late(tier_budget(tier), tctx->reserved_ns, ran, (s64)(now - start));
+	}
 	tctx->reserved_ns = 0;
 	if (tctx->pod && (pc = bpf_map_lookup_elem(&pod_ctxs, &tctx->pod)))
 		__sync_fetch_and_add(&pc->vtime, ran * WEIGHT_DFL / (tctx->weight ?: WEIGHT_DFL));
