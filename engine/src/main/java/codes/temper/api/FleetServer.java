@@ -66,7 +66,8 @@ public final class FleetServer implements AutoCloseable {
     private void routes(RoutesConfig r) {
         r.before(ctx -> HttpShape.securityHeaders(ctx, page.contentSecurityPolicy()));
         r.get("/", ctx -> ctx.html(page.html(crossSite.issue())));
-        r.get("/healthz", ctx -> ctx.result("ok"));
+        // The chart's readiness probe: a page that would show a stale fleet as current is not ready.
+        r.get("/healthz", ctx -> fleet.staleness().ifPresentOrElse(why -> ctx.status(503).result(why), () -> ctx.result("ok")));
         r.get("/csrf-token", ctx -> ctx.json(Map.of("header", CrossSite.HEADER, "token", crossSite.issue())));
         r.get("/session", HttpShape.offPool(this::session));
         r.get("/fleet/nodes", HttpShape.offPool(this::nodes));

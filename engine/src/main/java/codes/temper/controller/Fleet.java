@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the fleet page reads and changes, without HTTP: node pages from the controller's informer
@@ -55,6 +56,11 @@ public final class Fleet {
     /** @throws IllegalArgumentException for a bad selector or limit */
     public FleetNodes.Page page(String selector, String after, int limit) {
         return FleetNodes.page(controller.cachedNodes(), selector, after, limit, controller::lastStatusChange);
+    }
+
+    /** Why the page's view of the fleet may be stale (a watch down), or empty. */
+    public Optional<String> staleness() {
+        return controller.watchProblem();
     }
 
     public List<Toggle> toggles() {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -117,6 +118,21 @@ public final class SafeModeController implements AutoCloseable {
                 loop.signal("delete");
             }
         };
+    }
+
+    /**
+     * Why the caches may be going stale, or empty when both watches are up. A watch the API server
+     * dropped is re-established by the informer; until it is, the fleet page would show old nodes
+     * and toggles as current, so the page's readiness says so.
+     */
+    public Optional<String> watchProblem() {
+        return watchProblem("temperpolicies", policies).or(() -> watchProblem("nodes", nodes));
+    }
+
+    private static Optional<String> watchProblem(String resource, SharedIndexInformer<?> informer) {
+        if (informer == null || !informer.isRunning()) return Optional.of("the " + resource + " watch is not running");
+        return informer.isWatching() ? Optional.empty()
+                : Optional.of("the " + resource + " watch is down; the informer is re-establishing it");
     }
 
     /** The informer's nodes: what the last pass planned from, or newer. Never a LIST against the API server. */

@@ -231,4 +231,26 @@ class FleetPageApiTest {
         assertThat(fleet.api.takeRecordedRequests()).noneMatch(r -> r.startsWith("GET /api/v1/nodes") && !r.contains("watch=true"))
                 .noneMatch(r -> r.contains("subjectaccessreviews"));
     }
+
+    @Test
+    void thePageIsNotReadyWhileItsWatchesAreDownAndReadyAgainOnceTheyAreBack() throws Exception {
+        assertThat(get("/healthz", null).body()).isEqualTo("ok");
+        fleet.api.stop();
+        Await.until("the page reports its watch down", Duration.ofSeconds(20), () -> {
+            try {
+                var r = get("/healthz", null);
+                return r.statusCode() == 503 && r.body().contains("watch is down");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        fleet.api.start();
+        Await.until("the page is ready again", Duration.ofSeconds(20), () -> {
+            try {
+                return get("/healthz", null).statusCode() == 200;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
 }
