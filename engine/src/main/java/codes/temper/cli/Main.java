@@ -8,15 +8,22 @@ import codes.temper.text.Redaction;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code temper} command line. Each command's exit codes are in its {@code --help} ({@link ExitCodes}). */
+/**
+ * The {@code temper} command line. Each command's exit codes are in its {@code --help} ({@link ExitCodes}).
+ * The subcommands are added in {@link #commandLine(InputStream, String...)}, not listed here, so
+ * that {@code temper agent} can be given a tree of the agent alone (see there).
+ */
 @Command(name = "temper", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Kernel-level CPU QoS tiers for Kubernetes nodes.",
-        subcommands = {PlanCommand.class, ValidateCommand.class, TestCommand.class, StatusCommand.class, BenchCommand.class,
-                AgentCommand.class, ControllerCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+        description = "Kernel-level CPU QoS tiers for Kubernetes nodes.")
 public final class Main {
+    /** Every subcommand, in the order {@code temper --help} lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(PlanCommand.class, ValidateCommand.class, TestCommand.class,
+            StatusCommand.class, BenchCommand.class, AgentCommand.class, ControllerCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class);
 
     /** What {@code -} reads ({@code --pods -}); a field so that tests can hand a command its input. */
     private final InputStream stdin;
@@ -55,7 +62,11 @@ public final class Main {
 
     /** As {@link #run(PrintStream, PrintStream, String...)}, with {@code in} as standard input. */
     public static int run(InputStream in, PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = commandLine(in);
+        return run(commandLine(in, args), out, err, args);
+    }
+
+    /** Runs {@code args} on the tree {@code cli} (tests compare the agent's own tree with the whole one). */
+    static int run(CommandLine cli, PrintStream out, PrintStream err, String... args) {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -78,7 +89,24 @@ public final class Main {
 
     /** The whole command tree as it runs, also what {@code temper completion} describes. */
     static CommandLine commandLine(InputStream in) {
+        return commandLine(in, COMMANDS);
+    }
+
+    /**
+     * The tree that runs {@code args}: for {@code temper agent ...} the root with the agent command
+     * alone, else the whole tree. Picocli reflects over every command's options when the tree is
+     * built (a third of a second of the agent's start on a cold JVM, before anything else can
+     * begin); past its first argument {@code agent} a command line never reaches a sibling
+     * command, so the agent's help, version, errors and exit codes are the same either way
+     * ({@code CommandLineContractTest}).
+     */
+    static CommandLine commandLine(InputStream in, String... args) {
+        return commandLine(in, args.length > 0 && args[0].equals("agent") ? List.of(AgentCommand.class) : COMMANDS);
+    }
+
+    private static CommandLine commandLine(InputStream in, List<Class<?>> commands) {
         CommandLine cli = new CommandLine(new Main(in));
+        commands.forEach(cli::addSubcommand);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         ExitCodes.document(cli);
         versionEverywhere(cli);
