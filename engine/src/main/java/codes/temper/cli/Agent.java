@@ -212,7 +212,8 @@ public final class Agent implements AutoCloseable {
         supervisor.watch(Duration.ofMillis(250));
         // A safe-mode request made through the API before a crash stands until withdrawn.
         if (requestFile != null) requestFile.restore().ifPresent(why -> reconciler.safeMode(SafeModeSignals.Source.API, true, why));
-        reconciler.start();
+        // The snapshot files were read whole in the constructor: nothing to wait for (see there).
+        reconciler.start(world instanceof FileWorld);
         if (serverStart != null) {
             try {
                 server = serverStart.join();
