@@ -52,6 +52,8 @@ public final class Main {
         if (System.getProperty("java.util.logging.config.class") == null && System.getProperty("java.util.logging.config.file") == null) {
             System.setProperty("java.util.logging.config.class", Logging.class.getName());
         }
+        // The agent's slowest start-up task needs none of its options: begun before they are parsed.
+        if (args.length > 0 && args[0].equals("agent")) AgentCommand.beforeParsing(args);
         System.exit(run(System.in, System.out, System.err, args));
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,6 +38,8 @@ public final class Snapshots {
      */
     public static final int MAX_PODS = 2_000;
 
+    private static final AtomicBoolean PRELOADING = new AtomicBoolean();
+
     private Snapshots() {
     }
 
@@ -45,9 +48,11 @@ public final class Snapshots {
      * that is most of the cost of the first snapshot read (over half a second of CPU: fabric8's
      * model is hundreds of classes), and it needs nothing from the files, so the agent starts it
      * first and reads the files meanwhile; a read that gets there first waits for the deserializer
-     * being built (Jackson's cache) instead of building its own.
+     * being built (Jackson's cache) instead of building its own. Once per process: the mapper and
+     * its cache are, and the agent asks twice (AgentCommand before it parses its options, Agent).
      */
     public static void preload() {
+        if (!PRELOADING.compareAndSet(false, true)) return;
         Thread.ofPlatform().name("temper-snapshot-load").daemon(true).start(() -> {
             try {
                 Binding.MAPPER.convertValue(Map.of("kind", "Node"), Node.class);
