@@ -8,22 +8,23 @@ import codes.temper.text.Redaction;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/**
- * The {@code temper} command line. Each command's exit codes are in its {@code --help} ({@link ExitCodes}).
- * The subcommands are added in {@link #commandLine(InputStream, String...)}, not listed here, so
- * that {@code temper agent} can be given a tree of the agent alone (see there).
- */
-@Command(name = "temper", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Kernel-level CPU QoS tiers for Kubernetes nodes.")
+/** The {@code temper} command line. Each command's exit codes are in its {@code --help} ({@link ExitCodes}). */
+@Command(name = "temper", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = Main.DESCRIPTION,
+        subcommands = {PlanCommand.class, ValidateCommand.class, TestCommand.class, StatusCommand.class, BenchCommand.class,
+                AgentCommand.class, ControllerCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
-    /** Every subcommand, in the order {@code temper --help} lists them. */
-    private static final List<Class<?>> COMMANDS = List.of(PlanCommand.class, ValidateCommand.class, TestCommand.class,
-            StatusCommand.class, BenchCommand.class, AgentCommand.class, ControllerCommand.class, CompletionCommand.class,
-            CommandLine.HelpCommand.class);
+    static final String DESCRIPTION = "Kernel-level CPU QoS tiers for Kubernetes nodes.";
+
+    /**
+     * The root of {@code temper agent}'s own tree: Main as picocli sees it, less the subcommands
+     * it would build from Main's annotation (see {@link Main#commandLine(InputStream, String...)}).
+     */
+    @Command(name = "temper", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = DESCRIPTION)
+    static final class AgentRoot {
+    }
 
     /** What {@code -} reads ({@code --pods -}); a field so that tests can hand a command its input. */
     private final InputStream stdin;
@@ -91,7 +92,7 @@ public final class Main {
 
     /** The whole command tree as it runs, also what {@code temper completion} describes. */
     static CommandLine commandLine(InputStream in) {
-        return commandLine(in, COMMANDS);
+        return configure(new CommandLine(new Main(in)));
     }
 
     /**
@@ -103,12 +104,11 @@ public final class Main {
      * ({@code CommandLineContractTest}).
      */
     static CommandLine commandLine(InputStream in, String... args) {
-        return commandLine(in, args.length > 0 && args[0].equals("agent") ? List.of(AgentCommand.class) : COMMANDS);
+        if (args.length == 0 || !args[0].equals("agent")) return commandLine(in);
+        return configure(new CommandLine(new AgentRoot()).addSubcommand(AgentCommand.class));
     }
 
-    private static CommandLine commandLine(InputStream in, List<Class<?>> commands) {
-        CommandLine cli = new CommandLine(new Main(in));
-        commands.forEach(cli::addSubcommand);
+    private static CommandLine configure(CommandLine cli) {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         ExitCodes.document(cli);
         versionEverywhere(cli);
