@@ -97,8 +97,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private final Options options;
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final AgentMetrics counters = new AgentMetrics(metrics);
+    private final PrometheusMeterRegistry metrics;
+    private final AgentMetrics counters;
     private final SafeModeSignals signals = new SafeModeSignals();
     private final RuleEngine rules;
     private final Supplier<Optional<PolicyRevision>> policy;
@@ -126,6 +126,10 @@ public final class Agent implements AutoCloseable {
         // on a cold JVM each takes about a second, and ready comes after both.
         RuleEngine.preload();
         if (o.fileMode()) Snapshots.preload();
+        // After those, not as field initialisers before them: the registry takes a few tens of ms
+        // on a cold JVM, and the deserializers are what the first pass waits for longest.
+        metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        counters = new AgentMetrics(metrics);
         this.options = o;
         requestFile = o.api() == null || o.cacheDir() == null ? null
                 : new SafeModeRequestFile(o.cacheDir().resolve(API_STATE).resolve("safe-mode-request.json"));
@@ -208,7 +212,8 @@ public final class Agent implements AutoCloseable {
         supervisor.watch(Duration.ofMillis(250));
         // A safe-mode request made through the API before a crash stands until withdrawn.
         if (requestFile != null) requestFile.restore().ifPresent(why -> reconciler.safeMode(SafeModeSignals.Source.API, true, why));
-        reconciler.start();
+        // The snapshot files were read whole in the constructor: nothing to wait for (see there).
+        reconciler.start(world instanceof FileWorld);
         if (serverStart != null) {
             try {
                 server = serverStart.join();

@@ -12,11 +12,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code temper} command line. Each command's exit codes are in its {@code --help} ({@link ExitCodes}). */
-@Command(name = "temper", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Kernel-level CPU QoS tiers for Kubernetes nodes.",
+@Command(name = "temper", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = Main.DESCRIPTION,
         subcommands = {PlanCommand.class, ValidateCommand.class, TestCommand.class, StatusCommand.class, BenchCommand.class,
                 AgentCommand.class, ControllerCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+    static final String DESCRIPTION = "Kernel-level CPU QoS tiers for Kubernetes nodes.";
+
+    /**
+     * The root of {@code temper agent}'s own tree: Main as picocli sees it, less the subcommands
+     * it would build from Main's annotation (see {@link Main#commandLine(InputStream, String...)}).
+     */
+    @Command(name = "temper", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = DESCRIPTION)
+    static final class AgentRoot {
+    }
 
     /** What {@code -} reads ({@code --pods -}); a field so that tests can hand a command its input. */
     private final InputStream stdin;
@@ -45,6 +53,8 @@ public final class Main {
         if (System.getProperty("java.util.logging.config.class") == null && System.getProperty("java.util.logging.config.file") == null) {
             System.setProperty("java.util.logging.config.class", Logging.class.getName());
         }
+        // The agent's slowest start-up task needs none of its options: begun before they are parsed.
+        if (args.length > 0 && args[0].equals("agent")) AgentCommand.beforeParsing(args);
         System.exit(run(System.in, System.out, System.err, args));
     }
 
@@ -55,7 +65,11 @@ public final class Main {
 
     /** As {@link #run(PrintStream, PrintStream, String...)}, with {@code in} as standard input. */
     public static int run(InputStream in, PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = commandLine(in);
+        return run(commandLine(in, args), out, err, args);
+    }
+
+    /** Runs {@code args} on the tree {@code cli} (tests compare the agent's own tree with the whole one). */
+    static int run(CommandLine cli, PrintStream out, PrintStream err, String... args) {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -78,7 +92,23 @@ public final class Main {
 
     /** The whole command tree as it runs, also what {@code temper completion} describes. */
     static CommandLine commandLine(InputStream in) {
-        CommandLine cli = new CommandLine(new Main(in));
+        return configure(new CommandLine(new Main(in)));
+    }
+
+    /**
+     * The tree that runs {@code args}: for {@code temper agent ...} the root with the agent command
+     * alone, else the whole tree. Picocli reflects over every command's options when the tree is
+     * built (a third of a second of the agent's start on a cold JVM, before anything else can
+     * begin); past its first argument {@code agent} a command line never reaches a sibling
+     * command, so the agent's help, version, errors and exit codes are the same either way
+     * ({@code CommandLineContractTest}).
+     */
+    static CommandLine commandLine(InputStream in, String... args) {
+        if (args.length == 0 || !args[0].equals("agent")) return commandLine(in);
+        return configure(new CommandLine(new AgentRoot()).addSubcommand(AgentCommand.class));
+    }
+
+    private static CommandLine configure(CommandLine cli) {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         ExitCodes.document(cli);
         versionEverywhere(cli);

@@ -61,12 +61,17 @@ public final class CoalescingLoop implements AutoCloseable {
 
     /** Starts the thread (once) and queues a first pass with {@code trigger}. */
     public void start(String trigger) {
+        start(trigger, false);
+    }
+
+    /** As {@link #start(String)}; {@code urgent} as in {@link #signal(String, boolean)}, for the first pass. */
+    public void start(String trigger, boolean urgent) {
         synchronized (lock) {
             if (worker != null || closed) return;
             idleSince = nanoTime.getAsLong();
             worker = Daemons.start(name, this::run);
         }
-        signal(trigger);
+        signal(trigger, urgent);
     }
 
     /** Something changed: a pass soon, together with whatever else arrives. */

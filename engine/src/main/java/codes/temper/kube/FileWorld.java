@@ -70,14 +70,27 @@ public final class FileWorld implements World, AutoCloseable {
         Stamp ps = Stamp.of(podsFile), ns = Stamp.of(nodeFile);
         if (synced && Objects.equals(ps, podsStamp) && Objects.equals(ns, nodeStamp)) return false;
         try {
-            Node n = Snapshots.readNode(nodeFile);
+            // Both files are parsed before either is bound: at the agent's start binding waits for
+            // the deserializers being built on another thread (Snapshots.preload), and the pods'
+            // YAML, the larger file, is parsed meanwhile rather than after. Problems are still
+            // reported in the order the files are checked: the node file's first.
+            Snapshots.Parsed nodeDocs = Snapshots.parse(nodeFile);
+            Snapshots.Parsed podDocs = null;
+            InvalidInputException podsUnreadable = null;
+            try {
+                podDocs = Snapshots.parse(podsFile);
+            } catch (InvalidInputException e) {
+                podsUnreadable = e;
+            }
+            Node n = Snapshots.readNode(nodeDocs);
             String name = n.getMetadata().getName();
             if (expectedNode != null && !expectedNode.equals(name)) {
                 // Another node's file would have this node run that node's decision.
                 throw new InvalidInputException(List.of(new Problem(nodeFile.toString(), 1, 1, "metadata.name",
                         "the node file is for node \"" + name + "\", not this agent's node \"" + expectedNode + "\"")));
             }
-            List<Pod> p = Snapshots.readPods(podsFile);
+            if (podsUnreadable != null) throw podsUnreadable;
+            List<Pod> p = Snapshots.readPods(podDocs);
             expectedNode = name;
             node = n;
             pods = List.copyOf(p);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,15 +21,24 @@ import tools.jackson.databind.json.JsonMapper;
  * output. JSON is YAML 1.2, so one bounded loader reads both and locates errors in either.
  */
 public final class Snapshots {
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    /**
+     * Jackson's mapper, in a holder of its own: it is built by the first bind (at the agent's
+     * start, on {@link #preload()}'s thread), not on the caller's thread by whatever first touches
+     * this class (building it takes a tenth of a second on a cold JVM).
+     */
+    private static final class Binding {
+        static final JsonMapper MAPPER = JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
 
     /**
      * Pods read from one snapshot. A node runs at most a few hundred (the kubelet's default is 110);
      * a whole cluster's {@code kubectl get pods -A} for {@code plan} may hold more, up to this.
      */
     public static final int MAX_PODS = 2_000;
+
+    private static final AtomicBoolean PRELOADING = new AtomicBoolean();
 
     private Snapshots() {
     }
@@ -38,29 +48,50 @@ public final class Snapshots {
      * that is most of the cost of the first snapshot read (over half a second of CPU: fabric8's
      * model is hundreds of classes), and it needs nothing from the files, so the agent starts it
      * first and reads the files meanwhile; a read that gets there first waits for the deserializer
-     * being built (Jackson's cache) instead of building its own.
+     * being built (Jackson's cache) instead of building its own. Once per process: the mapper and
+     * its cache are, and the agent asks twice (AgentCommand before it parses its options, Agent).
      */
     public static void preload() {
+        if (!PRELOADING.compareAndSet(false, true)) return;
         Thread.ofPlatform().name("temper-snapshot-load").daemon(true).start(() -> {
             try {
-                MAPPER.convertValue(Map.of("kind", "Node"), Node.class);
-                MAPPER.convertValue(Map.of("kind", "Pod"), Pod.class);
+                Binding.MAPPER.convertValue(Map.of("kind", "Node"), Node.class);
+                Binding.MAPPER.convertValue(Map.of("kind", "Pod"), Pod.class);
             } catch (RuntimeException e) {
                 // Only a warm-up: the read itself reports whatever is wrong.
             }
         });
     }
 
+    /**
+     * A snapshot file read and parsed into YAML documents, not yet bound to fabric8's model: {@link
+     * FileWorld} parses both of its files before it binds either, since binding may wait for
+     * {@link #preload()} and parsing need not.
+     */
+    public record Parsed(String name, List<org.snakeyaml.engine.v2.nodes.Node> documents) {
+    }
+
+    /** Reads and parses {@code file}: the size bound, UTF-8 and YAML problems are thrown here. */
+    public static Parsed parse(Path file) throws InvalidInputException {
+        return new Parsed(file.toString(), documents(file.toString(), read(file)));
+    }
+
     /** Pods from a v1 List (kind List or PodList) or a single Pod. */
     public static List<Pod> readPods(Path file) throws InvalidInputException {
-        return readPods(file.toString(), read(file));
+        return readPods(parse(file));
     }
 
     public static List<Pod> readPods(String name, byte[] content) throws InvalidInputException {
+        return readPods(new Parsed(name, documents(name, content)));
+    }
+
+    /** As {@link #readPods(Path)}, from its parsed documents; consumes them (each item's tree is let go once bound). */
+    public static List<Pod> readPods(Parsed parsed) throws InvalidInputException {
+        String name = parsed.name();
         List<Problem> problems = new ArrayList<>();
         NodeReader r = new NodeReader(name, problems, Limits.SNAPSHOT);
         List<Pod> pods = new ArrayList<>();
-        for (org.snakeyaml.engine.v2.nodes.Node doc : documents(name, content)) {
+        for (org.snakeyaml.engine.v2.nodes.Node doc : parsed.documents()) {
             var top = r.mapping(doc, "", null);
             if (top == null) continue;
             String kind = top.containsKey("kind") ? r.string(top.get("kind").getValueNode(), "kind") : null;
@@ -103,13 +134,19 @@ public final class Snapshots {
     }
 
     public static Node readNode(Path file) throws InvalidInputException {
-        return readNode(file.toString(), read(file));
+        return readNode(parse(file));
     }
 
     public static Node readNode(String name, byte[] content) throws InvalidInputException {
+        return readNode(new Parsed(name, documents(name, content)));
+    }
+
+    /** As {@link #readNode(Path)}, from its parsed documents. */
+    public static Node readNode(Parsed parsed) throws InvalidInputException {
+        String name = parsed.name();
         List<Problem> problems = new ArrayList<>();
         NodeReader r = new NodeReader(name, problems, Limits.SNAPSHOT);
-        List<org.snakeyaml.engine.v2.nodes.Node> docs = documents(name, content);
+        List<org.snakeyaml.engine.v2.nodes.Node> docs = parsed.documents();
         Node node = null;
         if (docs.size() != 1) {
             problems.add(new Problem(name, 1, 1, "", "expected exactly one Node document, found " + docs.size()));
@@ -156,7 +193,7 @@ public final class Snapshots {
             return null;
         }
         try {
-            return MAPPER.convertValue(value, type);
+            return Binding.MAPPER.convertValue(value, type);
         } catch (RuntimeException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             r.problem(n, path, "cannot read as a " + type.getSimpleName() + ": " + msg);

@@ -157,10 +157,22 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
+    /** Starts the loop; its first pass waits out the debounce like any event's (see {@link #start(boolean)}). */
     public void start() {
+        start(false);
+    }
+
+    /**
+     * @param worldWhole the world was read whole before the loop started (the agent's snapshot
+     *                   files, read in its constructor): the first pass runs at once instead of
+     *                   waiting out the debounce, which is there for bursts of events (a cluster's
+     *                   informers deliver their first lists just after the loop starts) and here
+     *                   would only delay readiness
+     */
+    public void start(boolean worldWhole) {
         Daemons.every(statsTimer, STATS_PERIOD, this::sampleStats, LOG, Level.WARNING,
                 "sampling the scheduler's counters failed; will sample again");
-        loop.start("start");
+        loop.start("start", worldWhole);
         counted("start");
     }
 

@@ -1,5 +1,6 @@
 package codes.temper.yaml;
 
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -10,13 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.api.lowlevel.Parse;
-import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
@@ -24,8 +25,9 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * or into problems with their line and column. Never throws for bad input.
  *
  * <p>SnakeYAML Engine parses. We add what untrusted input needs: strict UTF-8, a size bound, and
- * an event pre-pass that bounds depth, document count and aliases <em>before</em> the recursive
- * composer runs, so neither a deeply nested file nor a YAML bomb can exhaust the stack or heap.
+ * bounds on depth, document count and aliases checked on each parser event <em>before</em> the
+ * recursive composer takes it in ({@link BoundedEvents}), so neither a deeply nested file nor a
+ * YAML bomb can exhaust the stack or heap.
  */
 public final class YamlLoader {
     private final Limits limits;
@@ -48,41 +50,27 @@ public final class YamlLoader {
                 .setMaxAliasesForCollections(limits.maxAliases())
                 .setCodePointLimit(Math.max(limits.maxBytes(), 1))
                 .build();
+        // What Compose.composeAllFromString builds, with the parser's events bounded on the way.
+        BoundedEvents events = new BoundedEvents(new ParserImpl(settings, new StreamReader(settings, new StringReader(text))), limits);
         try {
-            prePass(file, text, settings);
             List<Node> docs = new ArrayList<>();
-            for (Node n : new Compose(settings).composeAllFromString(text)) {
+            Composer composer = new Composer(settings, events);
+            while (composer.hasNext()) {
+                Node n = composer.next();
                 if (n != null) docs.add(n);
             }
             return docs;
-        } catch (MarkedYamlEngineException e) {
-            throw syntaxError(file, e);
-        } catch (YamlEngineException e) {
-            throw refuse(file, 1, 1, "YAML: " + firstLine(e.getMessage()));
+        } catch (BoundedEvents.Exceeded | YamlEngineException e) {
+            throw refusal(file, events.firstProblem(e));
         }
     }
 
-    private void prePass(String file, String text, LoadSettings settings) throws InvalidInputException {
-        int depth = 0, documents = 0, aliases = 0;
-        for (Event ev : new Parse(settings).parseString(text)) {
-            switch (ev.getEventId()) {
-                case MappingStart, SequenceStart -> {
-                    if (++depth > limits.maxDepth()) throw refuseAt(file, ev.getStartMark(),
-                            "nesting deeper than " + limits.maxDepth() + " levels");
-                }
-                case MappingEnd, SequenceEnd -> depth--;
-                case DocumentStart -> {
-                    if (++documents > limits.maxDocuments()) throw refuseAt(file, ev.getStartMark(),
-                            "more than " + limits.maxDocuments() + " documents in one file");
-                }
-                case Alias -> {
-                    if (++aliases > limits.maxAliases()) throw refuseAt(file, ev.getStartMark(), limits.maxAliases() == 0
-                            ? "aliases (*name) are not accepted in this input; refusing a possible YAML bomb"
-                            : "more than " + limits.maxAliases() + " aliases; refusing a possible YAML bomb");
-                }
-                default -> { }
-            }
-        }
+    private static InvalidInputException refusal(String file, RuntimeException e) {
+        return switch (e) {
+            case BoundedEvents.Exceeded x -> refuseAt(file, x.mark(), x.getMessage());
+            case MarkedYamlEngineException m -> syntaxError(file, m);
+            default -> refuse(file, 1, 1, "YAML: " + firstLine(e.getMessage()));
+        };
     }
 
     /**

@@ -73,6 +73,48 @@ class CommandLineContractTest {
                 "agent --debounce", "controller --resync");
     }
 
+    static Stream<List<String>> agentCommandLines() {
+        return Stream.of(List.of("agent", "--help"), List.of("agent", "-h"), List.of("agent", "--version"), List.of("agent", "-V"),
+                List.of("agent"), List.of("agent", "--bogus", "--policies", "p"), List.of("agent", "--policies"),
+                List.of("agent", "--polices", "p"), List.of("agent", "--policies", "p", "--port", "nope"),
+                List.of("agent", "--policies", "p", "stray"), List.of("agent", "--policies", "p", "--driver", "nope"),
+                List.of("agent", "--policies", "p", "--debounce", "5 parsecs"), List.of("agent", "--help", "--bogus"),
+                List.of("agent", "help"), List.of("agent", "plan", "--policies", "p"), List.of("agent", "--policies", "p", "-hV"));
+    }
+
+    /**
+     * {@code temper agent} runs on a tree of the agent alone (Main.commandLine), which must answer
+     * every command line exactly as the whole tree does: help, version, errors and exit codes.
+     */
+    @ParameterizedTest
+    @MethodSource("agentCommandLines")
+    void theAgentsOwnTreeAnswersAsTheWholeTreeDoes(List<String> args) {
+        String[] a = args.toArray(String[]::new);
+        CommandLine own = Main.commandLine(InputStream.nullInputStream(), a);
+        assertThat(own.getSubcommands()).containsOnlyKeys("agent");
+        CliRun viaOwn = run(own, a), viaWhole = run(Main.commandLine(InputStream.nullInputStream()), a);
+        assertThat(viaOwn).isEqualTo(viaWhole);
+        assertThat(viaOwn.code()).isIn(0, 2);
+        assertThat(CliRun.of(a)).isEqualTo(viaOwn);
+    }
+
+    private static CliRun run(CommandLine cli, String... args) {
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        var utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        int code = Main.run(cli, new java.io.PrintStream(out, true, utf8), new java.io.PrintStream(err, true, utf8), args);
+        return new CliRun(code, out.toString(utf8), err.toString(utf8));
+    }
+
+    @Test
+    void anyOtherCommandLineRunsOnTheWholeTree() {
+        for (String[] a : List.of(new String[0], new String[] {"plan"}, new String[] {"--help"}, new String[] {"help", "agent"},
+                new String[] {"@agent"}, new String[] {"Agent"})) {
+            assertThat(Main.commandLine(InputStream.nullInputStream(), a).getSubcommands().keySet()).as(String.join(" ", a))
+                    .containsExactly("plan", "validate", "test", "status", "bench", "agent", "controller", "completion", "help");
+        }
+    }
+
     /** The version Maven built (surefire passes ${project.version}); never "dev" from a Maven build. */
     @Test
     void versionIsTheBuildsVersion() {

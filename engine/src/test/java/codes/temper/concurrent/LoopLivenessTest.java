@@ -69,6 +69,27 @@ class LoopLivenessTest {
         }
     }
 
+    /**
+     * The agent starts its loop urgent when its world was read whole before (snapshot files): the
+     * first pass does not wait out the debounce. The clock never moves here, so a pass that
+     * waited for an hour of quiet could never run.
+     */
+    @Test
+    void anUrgentStartRunsTheFirstPassWithoutWaitingOutTheDebounce() throws Exception {
+        var pacing = new Coalescing.Pacing(Duration.ofHours(1), Duration.ofHours(2), Duration.ofDays(1));
+        CountDownLatch ran = new CountDownLatch(1);
+        var batches = new java.util.concurrent.CopyOnWriteArrayList<CoalescingLoop.Batch>();
+        try (var loop = new CoalescingLoop("urgent-start-test", pacing, b -> {
+            batches.add(b);
+            ran.countDown();
+        }, () -> 5 * S)) {
+            loop.signal("policy"); // queued before the start, as the agent's first policy poll is
+            loop.start("start", true);
+            assertThat(ran.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the first pass ran").isTrue();
+            assertThat(batches).containsExactly(new CoalescingLoop.Batch("policy,start", 2));
+        }
+    }
+
     @Test
     void aSoonerRetryBringsTheWaitingOneForwardALaterOneDoesNot() {
         AtomicLong now = new AtomicLong();

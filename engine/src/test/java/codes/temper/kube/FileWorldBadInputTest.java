@@ -116,4 +116,33 @@ class FileWorldBadInputTest {
         assertThat(world.node()).hasValueSatisfying(n -> assertThat(n.getMetadata().getName()).isEqualTo("node-a"));
         assertThat(world.problem()).hasValueSatisfying(p -> assertThat(p).contains(node.toString(), "\"node-zzz\"", "\"node-a\""));
     }
+
+    /**
+     * Both files are parsed before either is bound (FileWorld.refresh), but a problem is reported
+     * in the order the files are checked: the node file's (its YAML, its fields, its name) before
+     * the pods file's.
+     */
+    @Test
+    void theNodeFilesProblemIsReportedBeforeThePodsFiles() throws Exception {
+        Path pods = copy("pods.yaml"), node = copy("node.yaml");
+        String goodNode = Files.readString(node);
+        Files.writeString(pods, "items: [\n"); // a YAML syntax error
+        FileWorld pinned = new FileWorld(pods, node, CgroupDriver.SYSTEMD, "node-b");
+        pinned.refresh();
+        assertThat(pinned.problem()).hasValueSatisfying(p -> assertThat(p).startsWith(node + ":1:1: metadata.name: the node file is for"));
+
+        Files.writeString(node, goodNode.replace("kind: Node", "kind: Pod"));
+        FileWorld world = new FileWorld(pods, node, CgroupDriver.SYSTEMD, null);
+        world.refresh();
+        assertThat(world.problem()).hasValueSatisfying(p -> assertThat(p).startsWith(node + ":").contains("expected a Node"));
+
+        Files.writeString(node, "kind: [\n");
+        world.refresh();
+        assertThat(world.problem()).hasValueSatisfying(p -> assertThat(p).startsWith(node + ":").contains("YAML syntax"));
+
+        Files.writeString(node, goodNode);
+        world.refresh();
+        assertThat(world.problem()).hasValueSatisfying(p -> assertThat(p).startsWith(pods + ":").contains("YAML syntax"));
+        assertThat(world.view().nodeSeen()).isFalse();
+    }
 }

@@ -69,7 +69,7 @@ class YamlBoundsTest {
     // ---- the bombs
 
     @Test
-    void billionLaughsIsRefusedByTheAliasLimitBeforeAnythingIsComposed() {
+    void billionLaughsIsRefusedByTheAliasLimitBeforeItsAliasesAreComposed() {
         // aliases 1-9 on line 2 (b), 10-18 (c), 19-27 (d), 28-36 (e): the 33rd is the 6th on line 5,
         // at column 8 + 5 * len("*d, ").
         assertThat(refused("bomb.yaml", billionLaughs()))
@@ -283,6 +283,25 @@ class YamlBoundsTest {
         String over = "a: &x 1\nb: [" + String.join(", ", Collections.nCopies(33, "*x")) + "]\n";
         // "b: [" then "*x, " per alias: the 33rd at column 5 + 32 * 4
         assertThat(refused("over.yaml", over)).hasToString("over.yaml:2:133: more than 32 aliases; refusing a possible YAML bomb");
+    }
+
+    /**
+     * The bounds are counted as the composer takes the parser's events in (one pass over the text);
+     * an error of the composer's own (an undefined alias) is reported only when the rest of the file
+     * breaks no bound and parses, as when the bounds had a pass of their own before composing.
+     */
+    @Test
+    void aLaterBoundOrSyntaxErrorIsReportedBeforeAnEarlierUndefinedAlias() {
+        assertThat(refused("f.yaml", "a: *undefined\n")).hasToString("f.yaml:1:4: YAML syntax: found undefined alias undefined");
+        assertThat(refused("f.yaml", "a: *undefined\nb: [\n"))
+                .hasToString("f.yaml:3:1: YAML syntax: while parsing a flow node: expected the node content, but found '<stream end>'");
+        assertThat(refused("f.yaml", "a: *u\nb: [" + "*x, ".repeat(33) + "]\n"))
+                .hasToString("f.yaml:2:129: more than 32 aliases; refusing a possible YAML bomb");
+        assertThat(refused("f.yaml", "a: *u\n" + "---\na: 1\n".repeat(65))).hasToString("f.yaml:128:1: more than 64 documents in one file");
+        assertThat(refused("f.yaml", "a: *u\nb: " + "[".repeat(40) + "]".repeat(40) + "\n"))
+                .hasToString("f.yaml:2:35: nesting deeper than 32 levels");
+        assertThat(refused("f.yaml", "a: 1\nb: *nope\nc: 'unclosed\n")).hasToString("f.yaml:3:4: YAML syntax: while scanning a quoted scalar: "
+                + "found unexpected end of stream at line 4, column 1; is a closing quote missing?");
     }
 
     // ---- YAML 1.2
