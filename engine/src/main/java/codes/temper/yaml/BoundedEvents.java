@@ -1,6 +1,7 @@
 package codes.temper.yaml;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -40,48 +41,24 @@ final class BoundedEvents implements Parser {
         this.limits = limits;
     }
 
-    // Each call may make the parser read on, and so find an error: noted, so that
-    // firstProblem(...) knows whether the events ended with it.
-
     @Override
     public boolean checkEvent(Event.ID id) {
-        try {
-            return events.checkEvent(id);
-        } catch (RuntimeException e) {
-            failed = true;
-            throw e;
-        }
+        return noted(() -> events.checkEvent(id));
     }
 
     @Override
     public Event peekEvent() {
-        try {
-            return events.peekEvent();
-        } catch (RuntimeException e) {
-            failed = true;
-            throw e;
-        }
+        return noted(events::peekEvent);
     }
 
     @Override
     public boolean hasNext() {
-        try {
-            return events.hasNext();
-        } catch (RuntimeException e) {
-            failed = true;
-            throw e;
-        }
+        return noted(events::hasNext);
     }
 
     @Override
     public Event next() {
-        Event ev;
-        try {
-            ev = events.next();
-        } catch (RuntimeException e) {
-            failed = true;
-            throw e;
-        }
+        Event ev = noted(events::next);
         try {
             count(ev);
         } catch (Exceeded e) {
@@ -89,6 +66,19 @@ final class BoundedEvents implements Parser {
             throw e;
         }
         return ev;
+    }
+
+    /**
+     * Each call may make the parser read on, and so find an error: noted, so that
+     * firstProblem(...) knows whether the events ended with it.
+     */
+    private <T> T noted(Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
     }
 
     /**
