@@ -751,6 +751,7 @@ void BPF_STRUCT_OPS(temper_stopping, struct task_struct *p, bool runnable)
 		return;
 	cfg = tier_cfg(tier);
 	if (cfg && cfg->ceiling_mcpu) {
+		roll_window(now);	/* as bw_roll() above: a refill that is due counts as done */
 		start = window_start_ns;
 		if (start == tctx->run_window)
 			budget_settle(tier_budget(tier), tctx->reserved_ns, ran);
