@@ -24,7 +24,19 @@ final class HttpShape {
     private HttpShape() {
     }
 
+    /**
+     * Jetty pads its thread pool's queue to a cache line and, unless told how many references
+     * fit in one, creates the JVM's platform MBean server to ask whether oops are compressed:
+     * a quarter of a second of CPU at every start (every platform MXBean, JFR's with its XML
+     * configuration) for one padding size. They are compressed whenever the heap is under 32 GB,
+     * as the agent's (192 MB) and the controller's are; a 64-byte line then holds 16.
+     */
+    private static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
     static void configure(JavalinConfig config, String host, int port) {
+        if (System.getProperty(REFERENCES_PER_CACHE_LINE) == null) {
+            System.setProperty(REFERENCES_PER_CACHE_LINE, Runtime.getRuntime().maxMemory() < (32L << 30) ? "16" : "8");
+        }
         config.jetty.host = host;
         config.jetty.port = port;
         // Probes, scrapes and /status never block: they run on a few platform threads, where

@@ -29,6 +29,7 @@ public final class Snapshots {
     private static final class Binding {
         static final JsonMapper MAPPER = JsonMapper.builder()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .addModule(BoundFields.module())
                 .build();
     }
 
@@ -172,7 +173,7 @@ public final class Snapshots {
      * kubectl get pods -o yaml > pods.yaml}) leaves while kubectl still runs, or when it failed:
      * taking it as "no pods" would unmap every pod. "No pods" is said with {@code items: []}.
      */
-    private static List<org.snakeyaml.engine.v2.nodes.Node> documents(String name, byte[] content) throws InvalidInputException {
+    static List<org.snakeyaml.engine.v2.nodes.Node> documents(String name, byte[] content) throws InvalidInputException {
         if (content.length == 0) {
             throw refuse(name, "the file is empty (0 bytes); an empty list of pods is written \"items: []\" "
                     + "(was the file truncated by a redirect while kubectl ran? write to a temporary file and rename it)");
