@@ -22,6 +22,7 @@ bool scx_bpf_consume___compat(u64 dsq_id) __ksym __weak;
 bool scx_bpf_dispatch_from_dsq___compat(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id, u64 enq_flags) __ksym __weak;
 bool scx_bpf_dispatch_vtime_from_dsq___compat(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id, u64 enq_flags) __ksym __weak;
 void scx_bpf_dispatch_from_dsq_set_vtime___compat(struct bpf_iter_scx_dsq *it__iter, u64 vtime) __ksym __weak;
+void scx_bpf_dispatch_from_dsq_set_slice___compat(struct bpf_iter_scx_dsq *it__iter, u64 slice) __ksym __weak;
 
 static void insert(struct task_struct *p, u64 dsq, u64 slice, u64 enq_flags)
 {
@@ -53,6 +54,26 @@ static void set_slice(struct task_struct *p, u64 slice)
 		scx_bpf_task_set_slice(p, slice);
 	else
 		p->scx.slice = slice;
+}
+
+/* 7.1 gave it an enq_flags argument under a new name; the old one may go. */
+static void reenqueue_local(void)
+{
+	if (bpf_ksym_exists(scx_bpf_reenqueue_local___v2))
+		scx_bpf_reenqueue_local___v2();
+	else
+		scx_bpf_reenqueue_local();
+}
+
+/* Moves a task found by a DSQ iterator to @dsq (a CPU's local queue too) with a new slice. */
+static bool move_with_slice(struct bpf_iter_scx_dsq *it, struct task_struct *p, u64 dsq, u64 slice)
+{
+	if (bpf_ksym_exists(scx_bpf_dsq_move)) {
+		scx_bpf_dsq_move_set_slice(it, slice);
+		return scx_bpf_dsq_move(it, p, dsq, 0);
+	}
+	scx_bpf_dispatch_from_dsq_set_slice___compat(it, slice);
+	return scx_bpf_dispatch_from_dsq___compat(it, p, dsq, 0);
 }
 
 /* Moves a task found by a DSQ iterator to another queue, in vtime order or FIFO. */

@@ -25,6 +25,7 @@
 enum temper_tier_flags {
 	TEMPER_TIER_ENABLED	= 1 << 0,	/* written by the agent; unwritten tiers hold no pods */
 	TEMPER_TIER_PREEMPT	= 1 << 1,	/* a waking task preempts the lowest-ranked CPU */
+	TEMPER_TIER_NO_FLOOR	= 1 << 2,	/* floor_mcpu 0 means none, not the default */
 };
 
 /* tiers[i]: the agent writes index i == rank, so dispatch order is index order. */
@@ -33,6 +34,12 @@ struct temper_tier {
 	__u32 flags;
 	__u64 slice_ns;
 	__u64 ceiling_mcpu;	/* CPU ceiling in millicores; 0 = no ceiling */
+	/*
+	 * CPU the tier keeps while higher tiers saturate the node, in millicores: served before them
+	 * until it has run this much in a 100 ms window. 0 = 1 % of the node's CPUs (none with
+	 * TEMPER_TIER_NO_FLOOR); a tier that gets more in rank order is not given more for it.
+	 */
+	__u64 floor_mcpu;
 };
 
 /* pod_tiers[kernfs id of the pod-level cgroup]. */
@@ -81,6 +88,12 @@ struct temper_config {
 	__u64 pods_cgroup_id;
 	__u32 default_tier;	/* without TEMPER_CFG_DEFAULT_TIER: the lowest-ranked enabled tier */
 	__u32 flags;
+	/*
+	 * System work (tasks outside the pods' hierarchy) is served before every tier until it has
+	 * run this much in a 100 ms window, and after every tier beyond it, so it is never starved and
+	 * never takes the node from the pods. Millicores; 0 = 10 % of the node's CPUs.
+	 */
+	__u64 system_floor_mcpu;
 };
 
 /* cpu_llc[cpu]: the last-level cache a CPU shares (its L3 id); all 0 = one LLC. */
@@ -96,6 +109,8 @@ struct temper_tier_stats {
 	__u64 wakeups;		/* wake-to-run latencies recorded */
 	__u64 wake_ns;		/* their sum */
 	__u64 wake_hist[TEMPER_LAT_BUCKETS];	/* [i]: latency < 2^i us (the last: all longer) */
+	__u64 floored;		/* served before a higher tier because it was under its floor */
+	__u64 rescued;		/* served out of turn after one of its tasks waited the liveness limit */
 };
 
 /* exit_info[0]: filled by ops.exit when the kernel (or the scheduler) ends the scheduler. */
