@@ -6,6 +6,8 @@
 #                        sid               Debian sid's newest linux-binary-*-cloud-amd64 (7.2 today)
 #                        trixie-backports  trixie-backports' newest one (7.3 today): a second kernel
 #                                          for the lab, so a kfunc rename is caught
+#                        6.12              built here from Debian's linux-source-6.12 (build-kernel.sh):
+#                                          the first sched_ext kernel, a long-term release
 #   TEMPER_KERNEL_DIR  where to put it (default bpf/.kernel/$TEMPER_KERNEL; bpf/.kernel is ignored
 #                      by git)
 # The scheduler is built against one vmlinux.h, generated from sid's (bpf/build.sh); only the
@@ -20,7 +22,8 @@ flavour="${TEMPER_KERNEL:-sid}"
 case "$flavour" in
   sid)              suite=sid ;;
   trixie-backports) suite=trixie-backports ;;
-  *) echo "fetch-kernel: TEMPER_KERNEL=$flavour: expected sid or trixie-backports" >&2; exit 2 ;;
+  6.12)             exec "$here/build-kernel.sh" ;;
+  *) echo "fetch-kernel: TEMPER_KERNEL=$flavour: expected sid, trixie-backports or 6.12" >&2; exit 2 ;;
 esac
 out="${TEMPER_KERNEL_DIR:-$here/.kernel/$flavour}"
 mkdir -p "$out/apt/lists/partial" "$out/apt/archives/partial"
