@@ -3,6 +3,7 @@ package codes.temper.lab;
 import codes.temper.reconcile.CgroupIds;
 import codes.temper.sched.BpfDriver;
 import codes.temper.sched.BpfObject;
+import codes.temper.sched.CpuMaxProbe;
 import codes.temper.sched.DriverChoice;
 import codes.temper.sched.EjectionBackoff;
 import codes.temper.sched.SchedExtState;
@@ -78,7 +79,7 @@ public final class LabProbe {
             new TierConfig(2, true, false, 20_000_000, 500));
 
     static SchedulerSupervisor supervisor(BpfObject object, EjectionBackoff backoff, java.util.function.Consumer<SchedulerSupervisor.Event> events) {
-        return new SchedulerSupervisor(new BpfDriver(object, SYSFS), backoff, Clock.systemUTC(), events);
+        return new SchedulerSupervisor(new BpfDriver(object, SYSFS, CpuMaxProbe.probe().opsMembers()), backoff, Clock.systemUTC(), events);
     }
 
     static BpfObject packaged() {
@@ -239,7 +240,7 @@ public final class LabProbe {
                 out("debug " + p + line.replaceAll("\\s+", " "));
             }
         }
-        DriverChoice choice = DriverChoice.choose(DriverChoice.Mode.AUTO, DriverChoice.Host.local(BpfObject.packaged()));
+        DriverChoice choice = DriverChoice.choose(DriverChoice.Mode.AUTO, DriverChoice.Host.local(BpfObject.packaged(), CpuMaxProbe.probe().opsMembers()));
         out(p + "driver=" + choice.driver().kind());
         choice.why().ifPresent(why -> out("debug " + p + "why=" + why.replace(' ', '_')));
         CgroupIds ids = new CgroupIds(cgroupRoot);

@@ -142,12 +142,15 @@ public final class Agent implements AutoCloseable {
                     o.trustedKeys(), true), this::evaluationCheck, Clock.systemUTC());
             policy = () -> source.current().map(r -> new PolicyRevision(r.policy(), r.revision()));
 
+            // The agent runs on its node: its own kernel's BTF says whether sched_ext passes cpu.max,
+            // and which scheduler callbacks the kernel has (the others are left out of the load).
+            CpuMaxProbe.Result cpuMax = CpuMaxProbe.probe(o.kernelBtf() != null ? o.kernelBtf() : CpuMaxProbe.VMLINUX_BTF);
             DriverChoice choice;
             if (o.bpfObject() != null) {
                 BpfObject obj = BpfObject.file(o.bpfObject());
-                choice = DriverChoice.choose(o.driver(), DriverChoice.Host.local(Optional.of(obj)));
+                choice = DriverChoice.choose(o.driver(), DriverChoice.Host.local(Optional.of(obj), cpuMax.opsMembers()));
             } else {
-                choice = DriverChoice.choose(o.driver(), DriverChoice.Host.local(BpfObject.packaged()));
+                choice = DriverChoice.choose(o.driver(), DriverChoice.Host.local(BpfObject.packaged(), cpuMax.opsMembers()));
             }
             supervisor = new SchedulerSupervisor(choice.driver(), o.backoff(), Clock.systemUTC(), this::schedulerEvent);
 
@@ -166,8 +169,6 @@ public final class Agent implements AutoCloseable {
                 statusWriter = new NodeStatusWriter(o.client(), nodeName);
             }
             CgroupIds cgroups = new CgroupIds(o.cgroupRoot());
-            // The agent runs on its node: its own kernel's BTF says whether sched_ext passes cpu.max.
-            CpuMaxProbe.Result cpuMax = CpuMaxProbe.probe(o.kernelBtf() != null ? o.kernelBtf() : CpuMaxProbe.VMLINUX_BTF);
             LOG.log(Level.INFO, "cpu.max: {0} ({1})", switch (cpuMax.answer()) {
                 case YES -> "this kernel passes cgroup cpu.max to the scheduler";
                 case NO -> "this kernel does not pass cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";

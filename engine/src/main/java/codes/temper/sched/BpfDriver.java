@@ -8,23 +8,38 @@ import java.util.Map;
  * a fresh copy: the rare restart pays the load, pod churn never does.
  */
 public final class BpfDriver implements SchedulerDriver {
+    private static final System.Logger LOG = System.getLogger(BpfDriver.class.getName());
+
     private final BpfObject object;
     private final SchedExtSysfs sysfs;
     private final java.util.function.Supplier<int[]> llcOfCpu;
+    private final java.util.List<String> kernelOps;
+    private java.util.List<String> droppedOps = java.util.List.of();
     private BpfScheduler scheduler;
     private SchedulerConfig applied = SchedulerConfig.EMPTY;
     private ExitInfo lastExit = ExitInfo.NONE;
     private SchedExtState atAttach = SchedExtState.ABSENT;
 
-    public BpfDriver(BpfObject object, SchedExtSysfs sysfs) {
-        this(object, sysfs, () -> CpuTopology.llcOfCpus(CpuTopology.SYSFS));
+    /**
+     * @param kernelOps the running kernel's {@code struct sched_ext_ops} members (its BTF), so the
+     *                  object's callbacks the kernel lacks are left out before the load; empty when
+     *                  unknown (the object is loaded as built)
+     */
+    public BpfDriver(BpfObject object, SchedExtSysfs sysfs, java.util.List<String> kernelOps) {
+        this(object, sysfs, () -> CpuTopology.llcOfCpus(CpuTopology.SYSFS), kernelOps);
     }
 
     /** @param llcOfCpu the cpu_llc contents, read once per load (CPUs do not change cache) */
-    BpfDriver(BpfObject object, SchedExtSysfs sysfs, java.util.function.Supplier<int[]> llcOfCpu) {
+    BpfDriver(BpfObject object, SchedExtSysfs sysfs, java.util.function.Supplier<int[]> llcOfCpu, java.util.List<String> kernelOps) {
         this.object = object;
         this.sysfs = sysfs;
         this.llcOfCpu = llcOfCpu;
+        this.kernelOps = java.util.List.copyOf(kernelOps);
+    }
+
+    /** The scheduler callbacks left out of the last load because this kernel lacks them. */
+    public java.util.List<String> droppedOps() {
+        return droppedOps;
     }
 
     @Override
@@ -38,6 +53,11 @@ public final class BpfDriver implements SchedulerDriver {
         if (scheduler == null) {
             BpfScheduler s = BpfScheduler.open(object);
             try {
+                java.util.List<String> dropped = s.dropMissingOps(kernelOps);
+                if (!dropped.equals(droppedOps)) {
+                    LOG.log(System.Logger.Level.INFO, "this kernel's sched_ext has no {0}: left out of the scheduler", String.join(", ", dropped));
+                }
+                droppedOps = dropped;
                 s.load();
                 s.writeCpuLlc(llcOfCpu.get());
             } catch (BpfException | RuntimeException e) {

@@ -128,6 +128,63 @@ public final class BpfScheduler implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Clears, before {@link #load}, each member of the object's {@code struct sched_ext_ops} that
+     * the running kernel's lacks (6.12-6.16 have no {@code cgroup_set_bandwidth}): libbpf refuses
+     * to load a struct_ops map with a non-zero member the kernel does not have, and leaves a zeroed
+     * one out, program included. Nothing is cleared when {@code kernelMembers} is empty (unknown).
+     *
+     * @return the members cleared, in declaration order
+     * @throws BpfException when a member must go but this libbpf (before 1.4) cannot say where the
+     *                      struct is: the node stays on CFS and the reason says so
+     */
+    public List<String> dropMissingOps(java.util.Collection<String> kernelMembers) throws BpfException {
+        if (kernelMembers.isEmpty()) return List.of();
+        java.util.Set<String> kernel = java.util.Set.copyOf(kernelMembers);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment btf = call(() -> LibBpf.bpf_object__btf(state, object));
+            if (btf.equals(MemorySegment.NULL)) throw new BpfException("bpf_object__btf: the object carries no BTF", 22);
+            MemorySegment rawSize = a.allocate(ValueLayout.JAVA_INT);
+            MemorySegment raw = call(() -> LibBpf.btf__raw_data(state, btf, rawSize));
+            if (raw.equals(MemorySegment.NULL)) throw new BpfException("btf__raw_data", LibBpf.errno(state));
+            byte[] blob = raw.reinterpret(Integer.toUnsignedLong(rawSize.get(ValueLayout.JAVA_INT, 0))).toArray(ValueLayout.JAVA_BYTE);
+            KernelBtf.Struct ops;
+            try {
+                ops = KernelBtf.parse(blob).struct(CpuMaxProbe.OPS)
+                        .orElseThrow(() -> new BpfException("the object declares no struct " + CpuMaxProbe.OPS, 22));
+            } catch (KernelBtf.Malformed e) {
+                throw new BpfException("reading the object's BTF: " + e.getMessage(), 22);
+            }
+            List<KernelBtf.Member> members = ops.members();
+            List<String> missing = new java.util.ArrayList<>();
+            for (KernelBtf.Member m : members) if (!kernel.contains(m.name())) missing.add(m.name());
+            if (missing.isEmpty()) return List.of();
+            MemorySegment valueSize = a.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment ops0 = findMap(OPS_MAP);
+            MemorySegment data = call(() -> LibBpf.bpf_map__initial_value(state, ops0, valueSize));
+            if (data.equals(MemorySegment.NULL)) {
+                throw new BpfException("this kernel's " + CpuMaxProbe.OPS + " lacks " + String.join(", ", missing)
+                        + ", and this libbpf (before 1.4) cannot leave them out of the scheduler; libbpf 1.4 or newer can", 95);
+            }
+            long size = Math.min(ops.size(), valueSize.get(ValueLayout.JAVA_LONG, 0));
+            MemorySegment struct = data.reinterpret(size);
+            List<String> dropped = new java.util.ArrayList<>();
+            for (int i = 0; i < members.size(); i++) {
+                KernelBtf.Member m = members.get(i);
+                if (kernel.contains(m.name())) continue;
+                long from = m.bitOffset() / 8, to = i + 1 < members.size() ? members.get(i + 1).bitOffset() / 8 : size;
+                if (from >= to || to > size) continue;
+                MemorySegment field = struct.asSlice(from, to - from);
+                boolean set = false;
+                for (long b = 0; b < field.byteSize() && !set; b++) set = field.get(ValueLayout.JAVA_BYTE, b) != 0;
+                if (!set) continue;
+                field.fill((byte) 0);
+                dropped.add(m.name());
+            }
+            return List.copyOf(dropped);
+        }
+    }
+
     /** Loads programs and maps into the kernel: the verifier runs here. */
     public void load() throws BpfException {
         List<String> mismatches = contractMismatches();

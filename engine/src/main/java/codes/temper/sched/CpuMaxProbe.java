@@ -23,8 +23,20 @@ public final class CpuMaxProbe {
 
     public enum Answer { YES, NO, UNKNOWN }
 
-    /** @param why for YES the member that was found, else what was missing or went wrong */
-    public record Result(Answer answer, String why) {
+    /**
+     * @param why        for YES the member that was found, else what was missing or went wrong
+     * @param opsMembers the kernel's {@code struct sched_ext_ops} members; empty when unknown or
+     *                   absent (the scheduler object is then loaded as built, and libbpf decides)
+     */
+    public record Result(Answer answer, String why, List<String> opsMembers) {
+        public Result {
+            opsMembers = List.copyOf(opsMembers);
+        }
+
+        public Result(Answer answer, String why) {
+            this(answer, why, List.of());
+        }
+
         public boolean enforces() {
             return answer == Answer.YES;
         }
@@ -48,15 +60,15 @@ public final class CpuMaxProbe {
         }
         if (blob.length > MAX_BYTES) return new Result(Answer.UNKNOWN, btfFile + " is larger than " + (MAX_BYTES >> 20) + " MiB");
         Result r = probe(blob);
-        return r.answer() == Answer.UNKNOWN ? new Result(Answer.UNKNOWN, btfFile + ": " + r.why()) : r;
+        return r.answer() == Answer.UNKNOWN ? new Result(Answer.UNKNOWN, btfFile + ": " + r.why(), r.opsMembers()) : r;
     }
 
     public static Result probe(byte[] blob) {
         try {
             Optional<List<String>> members = KernelBtf.parse(blob).structMembers(OPS);
             if (members.isEmpty()) return new Result(Answer.NO, "the kernel has no " + OPS + " (no sched_ext)");
-            if (!members.get().contains(MEMBER)) return new Result(Answer.NO, OPS + " has no " + MEMBER);
-            return new Result(Answer.YES, MEMBER);
+            if (!members.get().contains(MEMBER)) return new Result(Answer.NO, OPS + " has no " + MEMBER, members.get());
+            return new Result(Answer.YES, MEMBER, members.get());
         } catch (KernelBtf.Malformed e) {
             return new Result(Answer.UNKNOWN, "malformed BTF: " + e.getMessage());
         } catch (RuntimeException e) {

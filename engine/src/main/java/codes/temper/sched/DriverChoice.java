@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -20,10 +21,18 @@ public record DriverChoice(SchedulerDriver driver, Optional<String> why) {
     /** {@code --driver}: auto picks; bpf refuses to start without a kernel scheduler. */
     public enum Mode { AUTO, BPF, DRY_RUN }
 
-    /** What the choice looks at; the paths are parameters so tests can build a host. */
-    public record Host(Path sysfs, Path procStatus, BooleanSupplier libbpf, Optional<BpfObject> object) {
-        public static Host local(Optional<BpfObject> object) {
-            return new Host(SchedExtSysfs.DEFAULT_ROOT, Path.of("/proc/self/status"), BpfScheduler::libbpfAvailable, object);
+    /**
+     * What the choice looks at; the paths are parameters so tests can build a host.
+     *
+     * @param kernelOps the kernel's {@code struct sched_ext_ops} members ({@link CpuMaxProbe}); empty when unknown
+     */
+    public record Host(Path sysfs, Path procStatus, BooleanSupplier libbpf, Optional<BpfObject> object, List<String> kernelOps) {
+        public Host(Path sysfs, Path procStatus, BooleanSupplier libbpf, Optional<BpfObject> object) {
+            this(sysfs, procStatus, libbpf, object, List.of());
+        }
+
+        public static Host local(Optional<BpfObject> object, List<String> kernelOps) {
+            return new Host(SchedExtSysfs.DEFAULT_ROOT, Path.of("/proc/self/status"), BpfScheduler::libbpfAvailable, object, kernelOps);
         }
     }
 
@@ -33,7 +42,7 @@ public record DriverChoice(SchedulerDriver driver, Optional<String> why) {
     public static DriverChoice choose(Mode mode, Host host) {
         if (mode == Mode.DRY_RUN) return dryRun("--driver dry-run was requested");
         Optional<String> missing = missing(host);
-        if (missing.isEmpty()) return new DriverChoice(new BpfDriver(host.object().orElseThrow(), new SchedExtSysfs(host.sysfs())), Optional.empty());
+        if (missing.isEmpty()) return new DriverChoice(new BpfDriver(host.object().orElseThrow(), new SchedExtSysfs(host.sysfs()), host.kernelOps()), Optional.empty());
         if (mode == Mode.BPF) throw new IllegalStateException("--driver bpf: " + missing.get());
         return dryRun(missing.get());
     }

@@ -63,11 +63,22 @@ public final class KernelBtf {
         return new KernelBtf(b, (int) ts, (int) te, (int) ss, (int) se);
     }
 
+    /** A struct member: its name and where it starts, in bits from the struct's start. */
+    public record Member(String name, long bitOffset) {}
+
+    /** A struct: its size in bytes and its members in declaration order. */
+    public record Struct(long size, List<Member> members) {}
+
     /**
      * The member names of the first struct called {@code name}, in declaration order; empty when
      * no struct has that name.
      */
     public Optional<List<String>> structMembers(String name) throws Malformed {
+        return struct(name).map(st -> st.members().stream().map(Member::name).toList());
+    }
+
+    /** The first struct called {@code name}, with its members' offsets; empty when there is none. */
+    public Optional<Struct> struct(String name) throws Malformed {
         int p = typeStart;
         int id = 1;
         while (p < typeEnd) {
@@ -84,9 +95,15 @@ public final class KernelBtf {
             };
             need(p + 12, extra, id);
             if (kind == KIND_STRUCT && name.equals(string(nameOff, id))) {
-                List<String> members = new ArrayList<>(vlen);
-                for (int i = 0; i < vlen; i++) members.add(string(buf.getInt(p + 12 + 12 * i), id));
-                return Optional.of(List.copyOf(members));
+                // With kind_flag set the offset word holds a bitfield's size in its top 8 bits.
+                boolean kindFlag = (info >>> 31) != 0;
+                List<Member> members = new ArrayList<>(vlen);
+                for (int i = 0; i < vlen; i++) {
+                    int at = p + 12 + 12 * i;
+                    long off = Integer.toUnsignedLong(buf.getInt(at + 8));
+                    members.add(new Member(string(buf.getInt(at), id), kindFlag ? off & 0xffffff : off));
+                }
+                return Optional.of(new Struct(Integer.toUnsignedLong(buf.getInt(p + 8)), List.copyOf(members)));
             }
             p += 12 + extra;
             id++;

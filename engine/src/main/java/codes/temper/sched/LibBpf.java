@@ -180,6 +180,30 @@ final class LibBpf {
         return (int) need(DELETE_BATCH, "bpf_map_delete_batch").invokeExact(state, fd, keys, count, opts);
     }
 
+    // struct btf *bpf_object__btf(const struct bpf_object *obj);
+    private static final MethodHandle OBJECT_BTF = fn("bpf_object__btf", FunctionDescriptor.of(ADDRESS, ADDRESS));
+
+    static MemorySegment bpf_object__btf(MemorySegment state, MemorySegment obj) throws Throwable {
+        return (MemorySegment) need(OBJECT_BTF, "bpf_object__btf").invokeExact(state, obj);
+    }
+
+    // const void *btf__raw_data(const struct btf *btf, __u32 *size);
+    private static final MethodHandle BTF_RAW_DATA = fn("btf__raw_data", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+
+    static MemorySegment btf__raw_data(MemorySegment state, MemorySegment btf, MemorySegment size) throws Throwable {
+        return (MemorySegment) need(BTF_RAW_DATA, "btf__raw_data").invokeExact(state, btf, size);
+    }
+
+    // void *bpf_map__initial_value(const struct bpf_map *map, size_t *psize);
+    // For a struct_ops map (libbpf >= 1.4) this is the struct the object declares, with a
+    // struct bpf_program * in each callback member; libbpf leaves a member the kernel lacks out
+    // of the load only when it is zero there.
+    private static final MethodHandle INITIAL_VALUE = fn("bpf_map__initial_value", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+
+    static MemorySegment bpf_map__initial_value(MemorySegment state, MemorySegment map, MemorySegment size) throws Throwable {
+        return (MemorySegment) need(INITIAL_VALUE, "bpf_map__initial_value").invokeExact(state, map, size);
+    }
+
     // int libbpf_num_possible_cpus(void);
     private static final MethodHandle POSSIBLE_CPUS = fn("libbpf_num_possible_cpus", FunctionDescriptor.of(JAVA_INT));
 

@@ -28,6 +28,29 @@ class BpfSchedulerHostTest {
         }
     }
 
+    /** struct sched_ext_ops of 6.12 (39 members; the lab's 6.12.118 has exactly these). */
+    static final java.util.List<String> OPS_6_12 = java.util.List.of("select_cpu", "enqueue", "dequeue", "dispatch", "tick", "runnable",
+            "running", "stopping", "quiescent", "yield", "core_sched_before", "set_weight", "set_cpumask", "update_idle", "cpu_acquire",
+            "cpu_release", "init_task", "exit_task", "enable", "disable", "dump", "dump_cpu", "dump_task", "cgroup_init", "cgroup_exit",
+            "cgroup_prep_move", "cgroup_move", "cgroup_cancel_move", "cgroup_set_weight", "cpu_online", "cpu_offline", "init", "exit",
+            "dispatch_max_batch", "flags", "timeout_ms", "exit_dump_len", "hotplug_seq", "name");
+
+    @Test
+    void aCallbackTheKernelLacksIsLeftOutAndOnlyThat() throws Exception {
+        assumeTrue(BpfScheduler.libbpfAvailable() && Files.exists(OBJECT), "libbpf.so.1 and bpf/.build/temper.bpf.o needed");
+        try (BpfScheduler s = BpfScheduler.open(OBJECT)) {
+            // 6.12 has no cgroup_set_bandwidth: the object's callback for it is cleared, nothing else.
+            assertThat(s.dropMissingOps(OPS_6_12)).containsExactly("cgroup_set_bandwidth");
+            assertThat(s.dropMissingOps(OPS_6_12)).as("cleared already: nothing left to drop").isEmpty();
+        }
+        try (BpfScheduler s = BpfScheduler.open(OBJECT)) {
+            java.util.List<String> newer = new java.util.ArrayList<>(OPS_6_12);
+            newer.addAll(java.util.List.of("cgroup_set_bandwidth", "cgroup_set_idle", "sub_attach", "sub_detach", "sub_cgroup_id", "priv"));
+            assertThat(s.dropMissingOps(newer)).as("a 7.x kernel has every callback the object sets").isEmpty();
+            assertThat(s.dropMissingOps(java.util.List.of())).as("unknown kernel: the object as built").isEmpty();
+        }
+    }
+
     @Test
     void opensThePackagedObjectFromMemory() throws Exception {
         assumeTrue(BpfScheduler.libbpfAvailable() && BpfObject.packaged().isPresent(), "libbpf.so.1 and a jar built after bpf/build.sh needed");

@@ -115,7 +115,8 @@ class CpuMaxProbeTest {
 
     @Test
     void kernelWithTheCallbackAnswersYes() {
-        assertThat(CpuMaxProbe.probe(kernel617().bytes())).isEqualTo(new CpuMaxProbe.Result(CpuMaxProbe.Answer.YES, "cgroup_set_bandwidth"));
+        assertThat(CpuMaxProbe.probe(kernel617().bytes())).isEqualTo(new CpuMaxProbe.Result(CpuMaxProbe.Answer.YES, "cgroup_set_bandwidth",
+                List.of("select_cpu", "enqueue", "dispatch", "cgroup_init", "cgroup_set_weight", "cgroup_set_bandwidth", "name")));
     }
 
     @Test
@@ -127,7 +128,9 @@ class CpuMaxProbeTest {
     @Test
     void sixTwelveHasOpsWithoutTheCallback() {
         byte[] btf = new Blob().integer("int").struct("sched_ext_ops", "select_cpu", "enqueue", "cgroup_init", "cgroup_set_weight", "name").bytes();
-        assertThat(CpuMaxProbe.probe(btf)).isEqualTo(new CpuMaxProbe.Result(CpuMaxProbe.Answer.NO, "sched_ext_ops has no cgroup_set_bandwidth"));
+        // The members are what the agent leaves the scheduler's other callbacks out by.
+        assertThat(CpuMaxProbe.probe(btf)).isEqualTo(new CpuMaxProbe.Result(CpuMaxProbe.Answer.NO, "sched_ext_ops has no cgroup_set_bandwidth",
+                List.of("select_cpu", "enqueue", "cgroup_init", "cgroup_set_weight", "name")));
     }
 
     @Test
