@@ -6,19 +6,21 @@ import codes.temper.reconcile.CpuWeight;
 import codes.temper.rules.Assignment;
 import codes.temper.rules.Decision;
 import codes.temper.rules.TierCeiling;
+import codes.temper.rules.TierFloor;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
 /** The {@code temper plan} output: the JSON shape of DESIGN.md ("Decisions"), and a table for people. */
-record PlanView(String node, String policyRevision, DecisionView decision, List<TierView> tiers,
+record PlanView(String node, String policyRevision, DecisionView decision, List<TierView> tiers, CeilingView systemFloor,
                 List<AssignmentView> assignments, List<String> warnings, List<String> notes) {
 
     record DecisionView(String mode, List<String> reasons) {}
 
+    /** CPUs with where the figure comes from: a ceiling, or a floor. */
     record CeilingView(double cpus, String source, String note) {}
 
-    record TierView(String name, int rank, CeilingView ceiling, int pods, int sliceMs, boolean preempt) {}
+    record TierView(String name, int rank, CeilingView ceiling, CeilingView floor, int pods, int sliceMs, boolean preempt) {}
 
     /**
      * One pod's placement. {@code weight} is its share within the tier as the scheduler holds it:
@@ -32,13 +34,19 @@ record PlanView(String node, String policyRevision, DecisionView decision, List<
     static PlanView of(Decision d, String revision, List<String> notes) {
         return new PlanView(d.node(), revision,
                 new DecisionView(d.mode().mode().wire(), d.mode().reasons()),
-                d.tiers().stream().map(t -> new TierView(t.name(), t.rank(), ceiling(t.ceiling()), t.pods(), t.sliceMs(), t.preempt())).toList(),
+                d.tiers().stream().map(t -> new TierView(t.name(), t.rank(), ceiling(t.ceiling()), floor(t.floor()), t.pods(), t.sliceMs(),
+                        t.preempt())).toList(),
+                floor(d.systemFloor()),
                 d.assignments().stream().map(PlanView::assignment).toList(),
                 d.warnings(), notes);
     }
 
     private static CeilingView ceiling(TierCeiling c) {
         return c == null ? null : new CeilingView(Math.round(c.cpus() * 10_000) / 10_000.0, c.source(), c.note());
+    }
+
+    private static CeilingView floor(TierFloor f) {
+        return f == null ? null : new CeilingView(Math.round(f.cpus() * 10_000) / 10_000.0, f.source(), f.note());
     }
 
     private static AssignmentView assignment(Assignment a) {
@@ -59,12 +67,13 @@ record PlanView(String node, String policyRevision, DecisionView decision, List<
         warnings.forEach(w -> line(out, "  warning: " + w));
         notes.forEach(n -> line(out, "  note: " + n));
         out.println();
-        line(out, String.format("%-4s %-14s %9s  %-15s %5s %8s %8s", "RANK", "TIER", "CPUS", "CEILING", "PODS", "SLICEMS", "PREEMPT"));
+        line(out, String.format("%-4s %-14s %9s  %-15s %9s %5s %8s %8s", "RANK", "TIER", "CPUS", "CEILING", "FLOOR", "PODS", "SLICEMS", "PREEMPT"));
         for (TierView t : tiers) {
-            line(out, String.format(Locale.ROOT, "%-4d %-14s %9.3f  %-15s %5d %8d %8s", t.rank(), t.name(),
+            line(out, String.format(Locale.ROOT, "%-4d %-14s %9.3f  %-15s %9.3f %5d %8d %8s", t.rank(), t.name(),
                     t.ceiling() == null ? 0.0 : t.ceiling().cpus(), t.ceiling() == null ? "?" : t.ceiling().source(),
-                    t.pods(), t.sliceMs(), t.preempt() ? "yes" : "no"));
+                    t.floor() == null ? 0.0 : t.floor().cpus(), t.pods(), t.sliceMs(), t.preempt() ? "yes" : "no"));
         }
+        if (systemFloor != null) line(out, String.format(Locale.ROOT, "system work (kubelet, runtime): floor %.3f CPUs (%s)", systemFloor.cpus(), systemFloor.note()));
         out.println();
         int w = Math.max(20, assignments.stream().mapToInt(a -> a.namespace().length() + a.name().length() + 1).max().orElse(0));
         line(out, String.format("%-" + w + "s %-10s %11s  %-10s  %-28s  %s", "POD", "QOS", "PRIORITY", "TIER", "RULE", "CGROUP"));

@@ -25,13 +25,14 @@ public record Ceiling(Kind kind, double value) {
     public String toString() {
         return switch (kind) {
             case NONE -> "none";
-            case SHARE -> stripZero(value) + "%";
-            case CORES -> stripZero(value);
+            case SHARE -> number(value) + "%";
+            case CORES -> number(value);
             case QUOTA -> "quota";
         };
     }
 
-    private static String stripZero(double d) {
+    /** A number as written: 8, not 8.0. */
+    static String number(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 }

@@ -30,8 +30,10 @@ public final class PolicyParser {
     // docs/schema/temper-policy.schema.json to exactly these names.
     static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");
     static final Set<String> METADATA = Set.of("name", "labels", "annotations");
-    static final Set<String> TIER_POLICY_SPEC = Set.of("tiers", "allowLabelOverride", "labelOverrideNamespaces", "defaultTier");
-    static final Set<String> TIER = Set.of("name", "match", "ceiling", "sliceMs", "preempt");
+    static final Set<String> TIER_POLICY_SPEC = Set.of("tiers", "allowLabelOverride", "labelOverrideNamespaces", "defaultTier", "system");
+    static final Set<String> TIER = Set.of("name", "match", "ceiling", "sliceMs", "preempt", "floor");
+    static final Set<String> SYSTEM = Set.of("floor");
+    static final Set<String> FLOOR = Set.of("cpus");
     static final Set<String> MATCH = Set.of("priorityAtLeast", "priorityBelow", "qosClass", "noPriorityClass");
     static final Set<String> CEILING = Set.of("cpus");
     static final Set<String> NODE_POLICY_SPEC = Set.of("exclusions");
@@ -170,8 +172,15 @@ public final class PolicyParser {
             }
             defaultTier = dt;
         }
-        if (r.problems().size() > before || name == null) return null;
-        return new TierPolicy(name, tiers, allowOverride, trusted, defaultTier);
+        Floor systemFloor = Floor.DEFAULT;
+        if (s.containsKey("system")) {
+            Node sys = s.get("system").getValueNode();
+            Map<String, NodeTuple> sm = r.mapping(sys, "spec.system", SYSTEM);
+            if (sm != null && sm.containsKey("floor")) systemFloor = floor(r, sm.get("floor").getValueNode(), "spec.system.floor", true);
+        }
+        if (systemFloor != null) floorsFit(r, s, tiers, systemFloor);
+        if (r.problems().size() > before || name == null || systemFloor == null) return null;
+        return new TierPolicy(name, tiers, allowOverride, trusted, defaultTier, systemFloor);
     }
 
     // A Kubernetes namespace name: an RFC 1123 label.
@@ -253,8 +262,9 @@ public final class PolicyParser {
             Boolean b = r.bool(t.get("preempt").getValueNode(), path + ".preempt");
             preempt = b != null && b;
         }
-        if (r.problems().size() > before || name == null || ceiling == null) return null;
-        return new Tier(name, rank, matches, ceiling, sliceMs, preempt);
+        Floor floor = t.containsKey("floor") ? floor(r, t.get("floor").getValueNode(), path + ".floor", false) : Floor.DEFAULT;
+        if (r.problems().size() > before || name == null || ceiling == null || floor == null) return null;
+        return new Tier(name, rank, matches, ceiling, sliceMs, preempt, floor);
     }
 
     private TierMatch match(NodeReader r, Node node, String path, String tier, int rank, int index) {
@@ -320,6 +330,48 @@ public final class PolicyParser {
             return null;
         }
         return new Ceiling(Ceiling.Kind.CORES, v);
+    }
+
+    /**
+     * A floor: a share of the node ("1%", 0..100) or cores ("0.5", >= 0). Zero turns a tier's floor
+     * off; system work must keep one, or kubelet and the container runtime could starve.
+     */
+    private Floor floor(NodeReader r, Node node, String path, boolean system) {
+        Map<String, NodeTuple> c = r.mapping(node, path, FLOOR);
+        if (c == null) return null;
+        Node cn = required(r, node, c, "cpus", path + ".cpus");
+        if (cn == null) return null;
+        String text = r.scalarText(cn, path + ".cpus");
+        if (text == null) return null;
+        var m = CPUS.matcher(text.strip());
+        if (!m.matches()) {
+            r.problem(cn, path + ".cpus", "cannot parse \"" + text + "\"; expected a percentage (\"1%\") or cores (\"0.5\")");
+            return null;
+        }
+        double v = Double.parseDouble(m.group(1));
+        boolean share = m.group(2).equals("%");
+        if (v < 0 || (share && v > 100)) {
+            r.problem(cn, path + ".cpus", "\"" + text + "\" is outside " + (share ? "[0, 100%]" : "0 or more cores"));
+            return null;
+        }
+        if (v == 0 && system) {
+            r.problem(cn, path + ".cpus", "system work needs a floor above 0: kubelet and the container runtime would wait behind "
+                    + "every saturating pod");
+            return null;
+        }
+        return new Floor(share ? Floor.Kind.SHARE : Floor.Kind.CORES, v);
+    }
+
+    /** The floors written as shares of the node must leave the node something: at most 100 % in all. */
+    private static void floorsFit(NodeReader r, Map<String, NodeTuple> spec, List<Tier> tiers, Floor systemFloor) {
+        double sum = systemFloor.kind() == Floor.Kind.CORES ? 0 : systemFloor.percent(true);
+        for (Tier t : tiers) {
+            if (t.rank() > 0 && t.floor().kind() != Floor.Kind.CORES) sum += t.floor().percent(false);
+        }
+        if (sum > 100 + 1e-9 && spec.containsKey("tiers")) {
+            r.problem(spec.get("tiers").getKeyNode(), "spec.tiers", "the floors of the tiers below the first and of system work add up to "
+                    + Ceiling.number(Math.round(sum * 100) / 100.0) + "% of the node; at most 100% can be kept for them");
+        }
     }
 
     private void nodePolicy(NodeReader r, Node spec, String policyName, List<Found<Exclusion>> out) {

@@ -13,12 +13,19 @@ import java.util.Set;
  *                                only keep or lower the tier the pod's priority earns. Required
  *                                (non-empty) when overrides are allowed, empty otherwise.
  * @param defaultTier             where a pod that matches no entry goes (the lowest tier unless set)
+ * @param systemFloor             what system work (kubelet, the runtime: tasks outside the pods'
+ *                                cgroups) is served first up to, and after every tier beyond
  */
 public record TierPolicy(String name, List<Tier> tiers, boolean allowLabelOverride, Set<String> labelOverrideNamespaces,
-        String defaultTier) {
+        String defaultTier, Floor systemFloor) {
     public TierPolicy {
         tiers = List.copyOf(tiers);
         labelOverrideNamespaces = Set.copyOf(labelOverrideNamespaces);
+    }
+
+    /** With the default system floor. */
+    public TierPolicy(String name, List<Tier> tiers, boolean allowLabelOverride, Set<String> labelOverrideNamespaces, String defaultTier) {
+        this(name, tiers, allowLabelOverride, labelOverrideNamespaces, defaultTier, Floor.DEFAULT);
     }
 
     public Optional<Tier> tier(String tierName) {

@@ -160,8 +160,14 @@ public record AgentStatus(String node, Mode mode, String agentStatus, List<Strin
             Instant lastSuccessfulPoll, int consecutiveFailures, String lastFailure, String lastRejection, Instant nextPollAt) {
     }
 
-    /** A tier as applied: its ceiling in CPUs (null when none) and how many pods it holds. */
-    public record Tier(String name, int rank, Double ceilingCpus, String ceilingSource, int pods) {
+    /**
+     * A tier as applied: its ceiling in CPUs (null when none), how many pods it holds, and its floor
+     * in CPUs (what it keeps while higher tiers saturate the node; null when unknown).
+     */
+    public record Tier(String name, int rank, Double ceilingCpus, String ceilingSource, int pods, Double floorCpus) {
+        public Tier(String name, int rank, Double ceilingCpus, String ceilingSource, int pods) {
+            this(name, rank, ceilingCpus, ceilingSource, pods, null);
+        }
     }
 
     /**

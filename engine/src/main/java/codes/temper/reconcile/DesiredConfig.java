@@ -2,6 +2,7 @@ package codes.temper.reconcile;
 
 import codes.temper.rules.Assignment;
 import codes.temper.rules.Decision;
+import codes.temper.rules.TierFloor;
 import codes.temper.sched.NodeConfig;
 import codes.temper.sched.PodConfig;
 import codes.temper.sched.SchedulerConfig;
@@ -53,7 +54,7 @@ public record DesiredConfig(SchedulerConfig config, List<String> unresolvedPods,
         for (Decision.TierOutcome t : decision.tiers()) {
             // "node" means no ceiling was asked for: all allocatable CPU, i.e. none to enforce.
             long ceiling = t.ceiling() == null || "node".equals(t.ceiling().source()) ? 0 : Math.max(1, Math.round(t.ceiling().cpus() * 1000));
-            tiers.add(new TierConfig(t.rank(), true, t.preempt(), t.sliceMs() * 1_000_000L, ceiling));
+            tiers.add(new TierConfig(t.rank(), true, t.preempt(), t.sliceMs() * 1_000_000L, ceiling, floorMillicpus(t.floor())));
         }
         Map<Long, PodConfig> pods = new HashMap<>();
         Map<Long, Assignment> mapped = new HashMap<>();
@@ -69,7 +70,17 @@ public record DesiredConfig(SchedulerConfig config, List<String> unresolvedPods,
         }
         Optional<Long> root = cgroups.id(podsRoot);
         int dt = defaultTier.isPresent() && defaultTier.getAsInt() < tiers.size() ? defaultTier.getAsInt() : -1;
-        return new DesiredConfig(new SchedulerConfig(tiers, pods, new NodeConfig(root.orElse(0L), dt)), unresolved, root.isPresent(), mapped);
+        // System work always keeps a floor (the policy refuses 0); at least a millicore, so 0 never
+        // reaches the map, where it would mean the scheduler's own default instead.
+        long systemFloor = decision.systemFloor() == null ? 0 : Math.max(1, Math.round(decision.systemFloor().cpus() * 1000));
+        return new DesiredConfig(new SchedulerConfig(tiers, pods, new NodeConfig(root.orElse(0L), dt, systemFloor)), unresolved,
+                root.isPresent(), mapped);
+    }
+
+    /** A tier's floor in millicores (0 = none); the scheduler's default when the rules gave none. */
+    static long floorMillicpus(TierFloor floor) {
+        if (floor == null) return TierConfig.DEFAULT_FLOOR;
+        return floor.cpus() <= 0 ? 0 : Math.max(1, Math.round(floor.cpus() * 1000));
     }
 
     /** A pod's ceiling from its CPU limit in millicores: none (0) when a container has no limit (-1). */

@@ -110,7 +110,8 @@ final class StatusReport {
     private static List<AgentStatus.Tier> tiers(Decision d) {
         return d.tiers().stream().map(t -> new AgentStatus.Tier(t.name(), t.rank(),
                 t.ceiling() == null ? null : Math.round(t.ceiling().cpus() * 10_000) / 10_000.0,
-                t.ceiling() == null ? null : t.ceiling().source(), t.pods())).toList();
+                t.ceiling() == null ? null : t.ceiling().source(), t.pods(),
+                t.floor() == null ? null : Math.round(t.floor().cpus() * 10_000) / 10_000.0)).toList();
     }
 
     AgentStatus.Scheduler scheduler() {

@@ -143,18 +143,20 @@ public final class RuleEngine {
         assignments.sort(Comparator.comparing((Assignment a) -> a.pod().namespace()).thenComparing(a -> a.pod().name()));
         Map<String, TierCeiling> ceilings = new HashMap<>();
         for (TierCeiling c : objects(session, TierCeiling.class)) ceilings.put(c.tier(), c);
+        Map<String, TierFloor> floors = new HashMap<>();
+        for (TierFloor f : objects(session, TierFloor.class)) floors.put(f.tier(), f);
         Map<String, Integer> counts = new HashMap<>();
         for (Assignment a : assignments) counts.merge(a.tier(), 1, Integer::sum);
         List<Decision.TierOutcome> tiers = policy.tierPolicy().tiers().stream()
                 .map(t -> new Decision.TierOutcome(t.name(), t.rank(), ceilings.get(t.name()),
-                        counts.getOrDefault(t.name(), 0), t.sliceMs(), t.preempt()))
+                        counts.getOrDefault(t.name(), 0), t.sliceMs(), t.preempt(), floors.get(t.name())))
                 .toList();
         List<NodeMode> modes = objects(session, NodeMode.class);
         if (modes.size() != 1) {
             throw new IllegalStateException("rules decided " + modes.size() + " modes for node " + node.name());
         }
         List<String> warnings = objects(session, Warning.class).stream().map(Warning::message).sorted().toList();
-        return new Decision(node.name(), modes.getFirst(), tiers, assignments, warnings);
+        return new Decision(node.name(), modes.getFirst(), tiers, assignments, warnings, floors.get(TierFloor.SYSTEM));
     }
 
     @SuppressWarnings("unchecked")

@@ -22,15 +22,26 @@ import java.util.Arrays;
  * @param wakeNs     their sum
  * @param wakeHist   {@link #LAT_BUCKETS} buckets: [i] counts latencies below 2^i microseconds, the
  *                   last one every longer latency
+ * @param floored    runs served before a higher tier because the tier was under its floor
+ * @param rescued    runs served out of turn after a task waited the scheduler's liveness limit
  */
 public record TierStats(long runtimeNs, long enqueued, long dispatched, long throttled, long direct, long preempts,
-        long wakeups, long wakeNs, long[] wakeHist) {
+        long wakeups, long wakeNs, long[] wakeHist, long floored, long rescued) {
     /** TEMPER_LAT_BUCKETS. */
     public static final int LAT_BUCKETS = 24;
     /** The counters before wake_hist. */
     private static final int SCALARS = 8;
 
+    /** The counters after wake_hist (appended to the struct later). */
+    private static final int TAIL = 2;
+
     public static final TierStats ZERO = new TierStats(0, 0, 0, 0, 0, 0, 0, 0, new long[LAT_BUCKETS]);
+
+    /** Before the floor and liveness counters were appended. */
+    public TierStats(long runtimeNs, long enqueued, long dispatched, long throttled, long direct, long preempts,
+            long wakeups, long wakeNs, long[] wakeHist) {
+        this(runtimeNs, enqueued, dispatched, throttled, direct, preempts, wakeups, wakeNs, wakeHist, 0, 0);
+    }
 
     static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_LONG.withName("runtime_ns"),
@@ -41,7 +52,9 @@ public record TierStats(long runtimeNs, long enqueued, long dispatched, long thr
             JAVA_LONG.withName("preempts"),
             JAVA_LONG.withName("wakeups"),
             JAVA_LONG.withName("wake_ns"),
-            MemoryLayout.sequenceLayout(LAT_BUCKETS, JAVA_LONG).withName("wake_hist")).withName("temper_tier_stats");
+            MemoryLayout.sequenceLayout(LAT_BUCKETS, JAVA_LONG).withName("wake_hist"),
+            JAVA_LONG.withName("floored"),
+            JAVA_LONG.withName("rescued")).withName("temper_tier_stats");
 
     public TierStats {
         if (wakeHist.length != LAT_BUCKETS) throw new IllegalArgumentException(wakeHist.length + " buckets, not " + LAT_BUCKETS);
@@ -99,7 +112,7 @@ public record TierStats(long runtimeNs, long enqueued, long dispatched, long thr
      * to 8 bytes (already the case for this struct).
      */
     static TierStats sumPerCpu(MemorySegment values, int cpus) {
-        long[] sum = new long[SCALARS + LAT_BUCKETS];
+        long[] sum = new long[SCALARS + LAT_BUCKETS + TAIL];
         for (int cpu = 0; cpu < cpus; cpu++) {
             long base = cpu * LAYOUT.byteSize();
             for (int f = 0; f < sum.length; f++) sum[f] += values.get(JAVA_LONG, base + f * 8L);
@@ -108,11 +121,12 @@ public record TierStats(long runtimeNs, long enqueued, long dispatched, long thr
     }
 
     private static TierStats of(long[] f) {
-        return new TierStats(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], Arrays.copyOfRange(f, SCALARS, SCALARS + LAT_BUCKETS));
+        int t = SCALARS + LAT_BUCKETS;
+        return new TierStats(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], Arrays.copyOfRange(f, SCALARS, t), f[t], f[t + 1]);
     }
 
     private long[] fields() {
-        long[] f = new long[SCALARS + LAT_BUCKETS];
+        long[] f = new long[SCALARS + LAT_BUCKETS + TAIL];
         f[0] = runtimeNs;
         f[1] = enqueued;
         f[2] = dispatched;
@@ -122,6 +136,8 @@ public record TierStats(long runtimeNs, long enqueued, long dispatched, long thr
         f[6] = wakeups;
         f[7] = wakeNs;
         System.arraycopy(wakeHist, 0, f, SCALARS, LAT_BUCKETS);
+        f[SCALARS + LAT_BUCKETS] = floored;
+        f[SCALARS + LAT_BUCKETS + 1] = rescued;
         return f;
     }
 
@@ -145,6 +161,6 @@ public record TierStats(long runtimeNs, long enqueued, long dispatched, long thr
     public String toString() {
         return "TierStats[runtimeNs=" + runtimeNs + ", enqueued=" + enqueued + ", dispatched=" + dispatched + ", throttled=" + throttled
                 + ", direct=" + direct + ", preempts=" + preempts + ", wakeups=" + wakeups + ", wakeNs=" + wakeNs
-                + ", wakeHist=" + Arrays.toString(wakeHist) + "]";
+                + ", wakeHist=" + Arrays.toString(wakeHist) + ", floored=" + floored + ", rescued=" + rescued + "]";
     }
 }

@@ -93,6 +93,9 @@ class PolicySchemaTest {
         expected.put("tier", PolicyParser.TIER);
         expected.put("match", PolicyParser.MATCH);
         expected.put("ceiling", PolicyParser.CEILING);
+        expected.put("floor", PolicyParser.FLOOR);
+        expected.put("system", PolicyParser.SYSTEM);
+        expected.put("systemFloor", PolicyParser.FLOOR);
         expected.put("nodePolicySpec", PolicyParser.NODE_POLICY_SPEC);
         expected.put("exclusion", PolicyParser.EXCLUSION);
         expected.put("nodeSelector", PolicyParser.SELECTOR);

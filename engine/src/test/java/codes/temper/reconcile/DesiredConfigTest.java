@@ -120,7 +120,28 @@ class DesiredConfigTest {
         assertThat(c.config().pods()).containsOnly(Map.entry(webId, new PodConfig(2, 39)), Map.entry(batchId, new PodConfig(4, 1)));
         assertThat(c.unresolvedPods()).containsExactly("ns/new");
         assertThat(c.podsRootFound()).isTrue();
-        assertThat(c.config().node()).isEqualTo(new NodeConfig(root, 2));
+        // System work's default floor: 10 % of the node's 8 allocatable CPUs.
+        assertThat(c.config().node()).isEqualTo(new NodeConfig(root, 2, 800));
+    }
+
+    @Test
+    void tiersCarryTheirFloorsInMillicores() throws Exception {
+        PolicySet p = new PolicyParser().parse(List.of(new PolicyFile("tiers.yaml", """
+                apiVersion: temper.codes/v1
+                kind: TierPolicy
+                metadata: {name: floors}
+                spec:
+                  system: {floor: {cpus: "0.5"}}
+                  tiers:
+                  - {name: critical, match: [{priorityAtLeast: 1000}], preempt: true}
+                  - {name: batch, match: [{priorityAtLeast: 0}], floor: {cpus: "5%"}}
+                  - {name: scavenger, floor: {cpus: "0"}}
+                """.getBytes(UTF_8))));
+        Decision d = RULES.evaluate(p, NODE, List.of());
+        DesiredConfig c = DesiredConfig.of(d, new CgroupIds(cgroupRoot), CgroupDriver.SYSTEMD.podsRoot(), OptionalInt.empty());
+        assertThat(c.config().tiers()).extracting(codes.temper.sched.TierConfig::floorMillicpus)
+                .as("the default 1 %, 5 % of 8 CPUs, none").containsExactly(80L, 400L, 0L);
+        assertThat(c.config().node().systemFloorMillicpus()).isEqualTo(500);
     }
 
     @Test
@@ -172,9 +193,9 @@ class DesiredConfigTest {
         Decision d = RULES.evaluate(shippedPolicy(), NODE, List.of());
         DesiredConfig c = DesiredConfig.of(d, new CgroupIds(cgroupRoot), CgroupDriver.CGROUPFS.podsRoot(), OptionalInt.of(2));
         assertThat(c.podsRootFound()).isFalse();
-        assertThat(c.config().node()).isEqualTo(new NodeConfig(0, 2));
+        assertThat(c.config().node()).isEqualTo(new NodeConfig(0, 2, 800));
         long root = mkdir("kubepods");
         assertThat(DesiredConfig.of(d, new CgroupIds(cgroupRoot), "kubepods", OptionalInt.empty()).config().node())
-                .as("no default tier: the scheduler's own").isEqualTo(new NodeConfig(root, -1));
+                .as("no default tier: the scheduler's own").isEqualTo(new NodeConfig(root, -1, 800));
     }
 }

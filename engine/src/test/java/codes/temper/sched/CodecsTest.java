@@ -14,12 +14,15 @@ class CodecsTest {
 
     @Test
     void layoutsMatchTheCStructs() {
-        // sizeof in C (x86_64): temper_tier 4+4+8+8, temper_pod 4+4+8, temper_config 8+4+4,
-        // temper_tier_stats 8*8 + 24*8, temper_exit 8+8+128+512
-        assertThat(TierConfig.LAYOUT.byteSize()).isEqualTo(24);
+        // sizeof in C (x86_64): temper_tier 4+4+8+8+8, temper_pod 4+4+8, temper_config 8+4+4+8,
+        // temper_tier_stats 8*8 + 24*8 + 2*8, temper_exit 8+8+128+512
+        assertThat(TierConfig.LAYOUT.byteSize()).isEqualTo(32);
+        assertThat(TierConfig.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("floor_mcpu"))).isEqualTo(24);
         assertThat(PodConfig.LAYOUT.byteSize()).isEqualTo(16);
-        assertThat(NodeConfig.LAYOUT.byteSize()).isEqualTo(16);
-        assertThat(TierStats.LAYOUT.byteSize()).isEqualTo(256);
+        assertThat(NodeConfig.LAYOUT.byteSize()).isEqualTo(24);
+        assertThat(NodeConfig.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("system_floor_mcpu"))).isEqualTo(16);
+        assertThat(TierStats.LAYOUT.byteSize()).isEqualTo(272);
+        assertThat(TierStats.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("floored"))).isEqualTo(256);
         assertThat(TierStats.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("wake_ns"))).isEqualTo(56);
         assertThat(TierStats.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("wake_hist"))).isEqualTo(64);
         assertThat(NodeConfig.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("flags"))).isEqualTo(12);
@@ -70,6 +73,38 @@ class CodecsTest {
     }
 
     @Test
+    void aTiersFloorIsItsOwnValueTheDefaultOrNoneFlagged() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(TierConfig.LAYOUT);
+            new TierConfig(4, true, false, 5_000_000, 0, 80).encode(s);
+            assertThat(s.get(ValueLayout.JAVA_LONG, 24)).isEqualTo(80L);
+            assertThat(s.get(ValueLayout.JAVA_INT, 4) & TierConfig.NO_FLOOR).isZero();
+            assertThat(TierConfig.decode(s).floorMillicpus()).isEqualTo(80);
+            // No floor at all: 0 with the flag, since a bare 0 is the scheduler's default.
+            new TierConfig(4, true, false, 5_000_000, 0, 0).encode(s);
+            assertThat(s.get(ValueLayout.JAVA_LONG, 24)).isZero();
+            assertThat(s.get(ValueLayout.JAVA_INT, 4) & TierConfig.NO_FLOOR).isEqualTo(TierConfig.NO_FLOOR);
+            assertThat(TierConfig.decode(s).floorMillicpus()).isZero();
+            new TierConfig(4, true, false, 5_000_000, 0).encode(s);
+            assertThat(s.get(ValueLayout.JAVA_LONG, 24)).isZero();
+            assertThat(s.get(ValueLayout.JAVA_INT, 4) & TierConfig.NO_FLOOR).isZero();
+            assertThat(TierConfig.decode(s).floorMillicpus()).isEqualTo(TierConfig.DEFAULT_FLOOR);
+        }
+        assertThatThrownBy(() -> new TierConfig(0, true, false, 1, 0, -2)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void nodeConfigCarriesTheSystemFloor() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(NodeConfig.LAYOUT);
+            new NodeConfig(77, 2, 800).encode(s);
+            assertThat(s.get(ValueLayout.JAVA_LONG, 16)).isEqualTo(800L);
+            assertThat(NodeConfig.decode(s)).isEqualTo(new NodeConfig(77, 2, 800));
+        }
+        assertThatThrownBy(() -> new NodeConfig(1, 0, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void negativeFieldsAreRefused() {
         assertThatThrownBy(() -> new TierConfig(0, true, false, -1, 0)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -115,12 +150,12 @@ class CodecsTest {
 
     @Test
     void perCpuStatsAreSummedFieldByFieldIncludingTheHistogram() {
-        int fields = 8 + TierStats.LAT_BUCKETS;
+        int fields = 8 + TierStats.LAT_BUCKETS + 2;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(TierStats.LAYOUT.byteSize() * 3, 8);
             // cpu c, field f holds (c + 1) * 1000 + f: every field distinct, so a shifted offset shows
             for (int cpu = 0; cpu < 3; cpu++) {
-                for (int f = 0; f < fields; f++) s.set(ValueLayout.JAVA_LONG, cpu * 256L + f * 8L, (cpu + 1) * 1000L + f);
+                for (int f = 0; f < fields; f++) s.set(ValueLayout.JAVA_LONG, cpu * 272L + f * 8L, (cpu + 1) * 1000L + f);
             }
             TierStats sum = TierStats.sumPerCpu(s, 3);
             assertThat(sum.runtimeNs()).isEqualTo(6000);
@@ -133,8 +168,10 @@ class CodecsTest {
             assertThat(sum.wakeNs()).isEqualTo(6021);
             for (int i = 0; i < TierStats.LAT_BUCKETS; i++) assertThat(sum.bucket(i)).as("bucket %d", i).isEqualTo(6000 + 3L * (8 + i));
             assertThat(TierStats.sumPerCpu(s, 1).runtimeNs()).isEqualTo(1000);
+            assertThat(sum.floored()).isEqualTo(6000 + 3L * 32);
+            assertThat(sum.rescued()).isEqualTo(6000 + 3L * 33);
             assertThat(TierStats.sumPerCpu(s, 1).bucket(23)).isEqualTo(1031);
-            assertThat(TierStats.sumPerCpu(s, 2).plus(TierStats.sumPerCpu(s.asSlice(512), 1))).isEqualTo(sum);
+            assertThat(TierStats.sumPerCpu(s, 2).plus(TierStats.sumPerCpu(s.asSlice(544), 1))).isEqualTo(sum);
         }
     }
 
