@@ -1371,6 +1371,8 @@ void BPF_STRUCT_OPS(temper_exit, struct scx_exit_info *ei)
 		return;
 	bpf_probe_read_kernel_str(e->reason, sizeof(e->reason), ei->reason);
 	bpf_probe_read_kernel_str(e->msg, sizeof(e->msg), ei->msg);
+	if (ei->dump)
+		bpf_probe_read_kernel_str(e->dump, sizeof(e->dump), ei->dump);
 	e->exit_code = ei->exit_code;
 	e->kind = ei->kind;	/* last: the agent reads kind != 0 as "the rest is written" */
 }

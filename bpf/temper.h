@@ -119,6 +119,7 @@ struct temper_exit {
 	__s64 exit_code;
 	char reason[128];
 	char msg[512];
+	char dump[2048];	/* the head of the kernel's debug dump: ops.dump's lines come first */
 };
 
 #endif /* TEMPER_H */

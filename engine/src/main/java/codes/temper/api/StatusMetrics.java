@@ -34,7 +34,7 @@ import java.util.function.Predicate;
  * <p>The scheduler's counters (the snapshot's {@link AgentStatus.SchedulerStats}, the kernel's
  * {@code struct temper_tier_stats}) become, per tier ({@code tier="(system)"} for work outside the
  * pods), the counters {@code temper_tier_runtime_seconds_total}, {@code _enqueued_total},
- * {@code _dispatched_total}, {@code _direct_dispatches_total}, {@code _preemptions_total},
+ * {@code _dispatched_total}, {@code _direct_dispatches_total}, {@code _preemptions_total}, {@code _floored_total}, {@code _rescued_total},
  * {@code _throttled_total} and {@code _wakeups_total}, and the histogram
  * {@code temper_tier_wake_latency_seconds} of wake-to-run latency. The scheduler counts it in
  * power-of-two microsecond buckets, so the histogram's {@code le} bounds are 2^i us in seconds
@@ -160,7 +160,11 @@ final class StatusMetrics implements AutoCloseable {
                         .description("times the tier's pods were held back for their next period by their own CPU limit (cpu.max or pod ceiling)")
                         .tag("tier", tier).register(registry),
                 tierCounter("temper.tier.wakeups", null, "wake-ups of the tier's tasks whose wake-to-run latency was recorded",
-                        tier, t -> t.wakeups()));
+                        tier, t -> t.wakeups()),
+                tierCounter("temper.tier.floored", null, "runs of the tier served ahead of a higher tier because it was under its floor",
+                        tier, t -> t.floored()),
+                tierCounter("temper.tier.rescued", null, "runs of the tier served out of turn after a task waited the scheduler's liveness limit (2 s)",
+                        tier, t -> t.rescued()));
     }
 
     private Meter tierCounter(String name, String unit, String help, String tier, ToDoubleFunction<AgentStatus.TierStat> value) {

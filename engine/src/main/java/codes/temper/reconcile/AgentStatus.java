@@ -279,15 +279,23 @@ public record AgentStatus(String node, Mode mode, String agentStatus, List<Strin
      * @param wakeP99Micros  the 99th percentile, estimated the same way
      * @param wakeBuckets    the wake-to-run histogram: [i] counts latencies below 2^i us, the last
      *                       every longer one
+     * @param floored        runs served ahead of a higher tier because the tier was under its floor
+     * @param rescued        runs served out of turn after a task waited the liveness limit (2 s)
      */
     public record TierStat(String name, int index, double runtimeSeconds, Double cpus, long enqueued, long dispatched, long throttled,
             long direct, long preempts, long wakeups, double wakeSeconds, Long wakeP50Micros, Long wakeP99Micros,
-            List<Long> wakeBuckets) {
+            List<Long> wakeBuckets, long floored, long rescued) {
         /** The system tier's name: parenthesised, so it cannot be a policy tier's. */
         public static final String SYSTEM = "(system)";
 
         public TierStat {
             wakeBuckets = List.copyOf(wakeBuckets);
+        }
+
+        public TierStat(String name, int index, double runtimeSeconds, Double cpus, long enqueued, long dispatched, long throttled,
+                long direct, long preempts, long wakeups, double wakeSeconds, Long wakeP50Micros, Long wakeP99Micros, List<Long> wakeBuckets) {
+            this(name, index, runtimeSeconds, cpus, enqueued, dispatched, throttled, direct, preempts, wakeups, wakeSeconds, wakeP50Micros,
+                    wakeP99Micros, wakeBuckets, 0, 0);
         }
     }
 

@@ -136,7 +136,7 @@ final class StatsSampler {
         List<Long> buckets = new ArrayList<>(TierStats.LAT_BUCKETS);
         for (int i = 0; i < TierStats.LAT_BUCKETS; i++) buckets.add(s.bucket(i));
         return new AgentStatus.TierStat(name, index, s.runtimeNs() / 1e9, cpus, s.enqueued(), s.dispatched(), s.throttled(),
-                s.direct(), s.preempts(), s.wakeups(), s.wakeNs() / 1e9, p50, p99, buckets);
+                s.direct(), s.preempts(), s.wakeups(), s.wakeNs() / 1e9, p50, p99, buckets, s.floored(), s.rescued());
     }
 
     private static Long boxed(OptionalLong v) {

@@ -114,7 +114,13 @@ public final class BpfDriver implements SchedulerDriver {
     @Override
     public java.util.Optional<Ejection> ejected() {
         if (!attached()) return java.util.Optional.empty();
-        return Ejection.detect(atAttach, sysfs.read(), exitInfo());
+        ExitInfo exit = exitInfo();
+        java.util.Optional<Ejection> e = Ejection.detect(atAttach, sysfs.read(), exit);
+        if (e.isPresent() && !exit.schedulerDump().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "the scheduler's part of the kernel's debug dump of the ejection:\n{0}",
+                    String.join("\n", exit.schedulerDump()));
+        }
+        return e;
     }
 
     /**

@@ -15,7 +15,7 @@ class CodecsTest {
     @Test
     void layoutsMatchTheCStructs() {
         // sizeof in C (x86_64): temper_tier 4+4+8+8+8, temper_pod 4+4+8, temper_config 8+4+4+8,
-        // temper_tier_stats 8*8 + 24*8 + 2*8, temper_exit 8+8+128+512
+        // temper_tier_stats 8*8 + 24*8 + 2*8, temper_exit 8+8+128+512+2048
         assertThat(TierConfig.LAYOUT.byteSize()).isEqualTo(32);
         assertThat(TierConfig.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("floor_mcpu"))).isEqualTo(24);
         assertThat(PodConfig.LAYOUT.byteSize()).isEqualTo(16);
@@ -26,7 +26,8 @@ class CodecsTest {
         assertThat(TierStats.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("wake_ns"))).isEqualTo(56);
         assertThat(TierStats.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("wake_hist"))).isEqualTo(64);
         assertThat(NodeConfig.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("flags"))).isEqualTo(12);
-        assertThat(ExitInfo.LAYOUT.byteSize()).isEqualTo(656);
+        assertThat(ExitInfo.LAYOUT.byteSize()).isEqualTo(656 + 2048);
+        assertThat(ExitInfo.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("dump"))).isEqualTo(656);
         assertThat(TierConfig.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("slice_ns"))).isEqualTo(8);
         assertThat(ExitInfo.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("msg"))).isEqualTo(144);
         // temper_bw: 6*8 + 4 + 4
@@ -196,6 +197,26 @@ class CodecsTest {
         assertThatThrownBy(() -> TierStats.quantileMicros(hist, 0)).isInstanceOf(IllegalArgumentException.class);
         hist[0] = 1_000_000; // the record keeps its own copy
         assertThat(t.bucket(0)).isZero();
+    }
+
+    @Test
+    void exitInfoKeepsTheSchedulersLinesOfTheKernelsDump() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(ExitInfo.LAYOUT);
+            s.set(ValueLayout.JAVA_LONG, 0, 1026);
+            byte[] dump = ("""
+                    Debug dump triggered by error: runnable task stall
+                    ops.dump:
+                      temper: tier 0 queued 2 floor_left_us 0 ceiling_left_us 0 last_served_ms_ago 3
+                      temper: tier 4 queued 1000 floor_left_us -120 ceiling_left_us 0 last_served_ms_ago 7
+                    CPU states
+                    """).getBytes(StandardCharsets.UTF_8);
+            MemorySegment.copy(dump, 0, s, ValueLayout.JAVA_BYTE, 656, dump.length);
+            assertThat(ExitInfo.decode(s).schedulerDump()).containsExactly(
+                    "temper: tier 0 queued 2 floor_left_us 0 ceiling_left_us 0 last_served_ms_ago 3",
+                    "temper: tier 4 queued 1000 floor_left_us -120 ceiling_left_us 0 last_served_ms_ago 7");
+        }
+        assertThat(ExitInfo.NONE.schedulerDump()).isEmpty();
     }
 
     @Test
