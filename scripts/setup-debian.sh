@@ -43,6 +43,8 @@ base_needs=(
   /usr/bin/jq                          jq                      # reads the image's JSON
   /usr/bin/unzip                       unzip                   # lists the jar's libraries for the SBOM check
   /usr/bin/python3                     python3                 # scripts/jks-set-dates
+  /usr/bin/openssl                     openssl                 # scripts/control-plane: the test cluster's CA and certificates
+  /usr/bin/flock                       util-linux              # scripts/control-plane: one build of the binaries at a time
 )
 # file package: from bookworm-backports, newer than bookworm's own
 bpo_needs=(

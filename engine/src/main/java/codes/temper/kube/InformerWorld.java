@@ -5,6 +5,7 @@ import codes.temper.reconcile.WorldView;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -19,6 +20,22 @@ import java.util.Optional;
  * when it returns. It owns the node's cgroup driver, so the pods it hands on carry their cgroups.
  */
 public final class InformerWorld implements World, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(InformerWorld.class.getName());
+
+    /**
+     * fabric8 stops an informer for good when its first list fails ("listSyncAndWatch failed ...,
+     * will stop"), and retries only failures after it has started. A slow or absent API server at
+     * the agent's start (20 agents starting at once beside a loaded kube-apiserver timed out one
+     * node list; issue 24) then left the agent running without its node, for as long as the
+     * process lived. So every failure is retried, with the informer's own backoff, except a
+     * response the model cannot read, which no retry mends.
+     */
+    static final ExceptionHandler RETRY = (started, t) -> {
+        boolean retry = !ExceptionHandler.isDeserializationException(t);
+        LOG.log(System.Logger.Level.WARNING, "{0} the API server failed: {1}; {2}", started ? "watching" : "listing",
+                t, retry ? "retrying" : "giving up: the response cannot be read");
+        return retry;
+    };
 
     /** Called on the informers' thread; keep it short (the kill switch's fast path runs here). */
     public interface Listener {
@@ -48,6 +65,7 @@ public final class InformerWorld implements World, AutoCloseable {
     public synchronized void start(Listener listener) {
         if (nodes != null) return;
         nodes = client.nodes().withName(nodeName).runnableInformer(resync.toMillis());
+        nodes.exceptionHandler(RETRY);
         nodes.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Node n) {
@@ -65,6 +83,7 @@ public final class InformerWorld implements World, AutoCloseable {
             }
         });
         pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(resync.toMillis());
+        pods.exceptionHandler(RETRY);
         pods.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {

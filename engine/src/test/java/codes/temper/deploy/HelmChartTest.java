@@ -208,7 +208,7 @@ class HelmChartTest {
     void gitValuesRenderAPrivateRemoteAPinnedImageAndTheOptionalParts() {
         assertThat(git.kinds()).containsExactly(
                 "ClusterRole/temper-agent", "ClusterRoleBinding/temper-agent", "DaemonSet/temper-agent",
-                "Namespace/temper-system", "NetworkPolicy/temper-agent", "PodMonitor/temper-agent",
+                "NetworkPolicy/temper-agent", "PodMonitor/temper-agent",
                 "ServiceAccount/temper-agent",
                 "ValidatingAdmissionPolicy/temper-agent-own-node", "ValidatingAdmissionPolicyBinding/temper-agent-own-node");
         Container c = agentContainer(git);
@@ -234,8 +234,10 @@ class HelmChartTest {
         assertThat(volumeUnder(git, args.get("--trusted-keys")).getConfigMap().getName()).isEqualTo("temper-trusted-keys");
         assertThat(mounts(c)).doesNotContainKey("/etc/temper/policies");
 
-        assertThat(git.one(Namespace.class, "temper-system").getMetadata().getLabels())
-                .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
+        // No Namespace: Helm keeps the release in the namespace before it creates anything, so a
+        // chart-made namespace fails to install either way (issue 24, against a real API server).
+        assertThat(git.ofType(Namespace.class)).isEmpty();
+        assertThat(defaults.ofType(Namespace.class)).isEmpty();
         NetworkPolicy np = git.one(NetworkPolicy.class, "temper-agent");
         assertThat(np.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
         assertThat(np.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "temper-agent");
@@ -361,8 +363,8 @@ class HelmChartTest {
 
     /**
      * The kustomize base (deploy/) is kept, and checked against the chart rendered with the
-     * values that describe it (a Git source at the base's placeholder remote, the namespace
-     * created, the controller on): the same objects under the same names, the same RBAC, the
+     * values that describe it (a Git source at the base's placeholder remote, the controller on):
+     * the same objects under the same names (but the base's Namespace), the same RBAC, the
      * same agent and controller arguments, security contexts, host mounts and scheduling. The
      * chart's additions (heap flags, node selector, --poll-interval, admission policy) are the
      * only differences allowed, and each is named here.
@@ -371,10 +373,12 @@ class HelmChartTest {
     void kustomizeBaseAgreesWithTheChart() throws Exception {
         Manifests base = Manifests.load();
         Chart c = Chart.render(t -> t.set("policy.source", "git")
-                .set("policy.git.url", "https://git.example.org/platform/temper-policies.git#main:policies")
-                .set("namespace.create", true));
+                .set("policy.git.url", "https://git.example.org/platform/temper-policies.git#main:policies"));
         for (var m : base.all()) {
             HasMetadata b = m.object();
+            // kubectl apply -k creates the base's Namespace (labelled privileged); the chart cannot
+            // (Helm stores its release there first), so the operator makes it (docs/install.md).
+            if (b instanceof Namespace) continue;
             List<HasMetadata> same = c.objects().stream().filter(o -> o.getKind().equals(b.getKind())
                     && o.getMetadata().getName().equals(b.getMetadata().getName())).toList();
             assertThat(same).as("the chart has " + b.getKind() + "/" + b.getMetadata().getName()).hasSize(1);
@@ -431,8 +435,8 @@ class HelmChartTest {
         assertThat(ccc.getResources()).isEqualTo(bcc.getResources());
         assertThat(ccc.getVolumeMounts()).isEqualTo(bcc.getVolumeMounts());
 
-        assertThat(c.one(Namespace.class, "temper-system").getMetadata().getLabels())
-                .containsAllEntriesOf(base.one(Namespace.class, "temper-system").getMetadata().getLabels());
+        assertThat(base.one(Namespace.class, "temper-system").getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
         assertThat(c.one(CustomResourceDefinition.class, "temperpolicies.temper.codes").getSpec())
                 .isEqualTo(base.one(CustomResourceDefinition.class, "temperpolicies.temper.codes").getSpec());
     }

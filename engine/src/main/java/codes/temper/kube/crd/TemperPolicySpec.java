@@ -2,14 +2,23 @@ package codes.temper.kube.crd;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The desired state: rules evaluated against every node's labels. */
 public class TemperPolicySpec {
 
+    /**
+     * At most {@value #MAX_RULES}: the API server estimates the cost of each rule's CEL validation
+     * times the number of rules it may have to check, and refuses the CRD when that is unbounded
+     * (kube-apiserver 1.36: "estimated rule cost exceeds budget by factor of 2.8x").
+     */
+    public static final int MAX_RULES = 100;
+
     @Required
-    @JsonPropertyDescription("Rules; a node is asked into safe mode when any rule with safeMode: true selects it.")
+    @Size(max = MAX_RULES)
+    @JsonPropertyDescription("Rules (at most 100); a node is asked into safe mode when any rule with safeMode: true selects it.")
     private List<SafeModeRule> rules = new ArrayList<>();
 
     public TemperPolicySpec() {}
