@@ -157,6 +157,19 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
+    /**
+     * The node annotation {@code temper.codes/safe-mode-requested} as last seen (null: absent):
+     * anything but exactly "false" asks for safe mode. The same test as the rule
+     * "safe-mode-requested" (rules/mode.drl), made here too because the kill switch must not wait
+     * for a rules evaluation.
+     */
+    public void safeModeAnnotation(String value) {
+        boolean on = value != null && !value.equals("false");
+        String why = value == null ? "removed" : value.equals("true") || value.equals("false") ? "\"" + value + "\""
+                : "\"" + value + "\" (not true or false; taken as a request)";
+        safeMode(SafeModeSignals.Source.ANNOTATION, on, why);
+    }
+
     /** Starts the loop; its first pass waits out the debounce like any event's (see {@link #start(boolean)}). */
     public void start() {
         start(false);

@@ -1,0 +1,100 @@
+package codes.temper.cli;
+
+import codes.temper.api.AuditEntry;
+import codes.temper.api.AuditLog;
+import codes.temper.api.StatusServer;
+import codes.temper.auth.Access;
+import codes.temper.auth.KubernetesAccess;
+import codes.temper.auth.StaticTokens;
+import codes.temper.reconcile.AgentStatus;
+import codes.temper.reconcile.SafeModeControl;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The agent's status API: who it lets in, where it audits, and its start on a thread of its own,
+ * so that Jetty's start (most of a second of CPU on a cold JVM) overlaps the agent reading its
+ * inputs. What it needs of the loop it reaches through the suppliers it is given, which wait for
+ * the loop or answer "starting".
+ */
+final class AgentApi {
+    /** Under --cache-dir: the API's safe-mode request and audit trail, kept across restarts. */
+    static final String STATE_DIR = "api";
+
+    private AgentApi() {
+    }
+
+    /** Where the audit trail is appended: --audit-file, else under the cache directory, else nowhere (memory only). */
+    static Path auditFile(Agent.Options o) {
+        if (o.api().auditFile() != null) return o.api().auditFile();
+        return o.cacheDir() == null ? null : o.cacheDir().resolve(STATE_DIR).resolve("audit.jsonl");
+    }
+
+    /** Where the API's safe-mode request is kept, or null: in memory only. */
+    static Path requestFile(Agent.Options o) {
+        return o.api() == null || o.cacheDir() == null ? null : o.cacheDir().resolve(STATE_DIR).resolve("safe-mode-request.json");
+    }
+
+    /**
+     * Binds the status API on a thread of its own.
+     *
+     * @param tokens   the static tokens, read before the agent started anything else
+     * @param onChange an audit entry just recorded (the agent turns allowed changes into Events)
+     */
+    static CompletableFuture<StatusServer> start(Agent.Options o, StaticTokens tokens, Supplier<AgentStatus> status,
+            Supplier<String> node, SafeModeControl control, PrometheusMeterRegistry metrics, Consumer<AuditEntry> onChange) {
+        CompletableFuture<StatusServer> f = new CompletableFuture<>();
+        Thread.ofPlatform().name("temper-api-start").daemon(true).start(() -> {
+            try {
+                Access access = o.client() == null ? Access.staticTokens(tokens)
+                        : KubernetesAccess.of(o.client(), tokens, KubernetesAccess.Ttl.DEFAULT, Clock.systemUTC());
+                Path auditFile = auditFile(o);
+                AuditLog audit = auditFile == null ? AuditLog.inMemory() : AuditLog.appendingTo(auditFile);
+                if (onChange != null) audit.onRecorded(onChange);
+                f.complete(StatusServer.start(status, node, control, metrics, access, audit, o.api().bind(), o.api().port()));
+            } catch (IOException | RuntimeException | Error e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    /**
+     * The static tokens of --api-tokens. The DaemonSet mounts the token Secret as optional: no
+     * file = no static token; in file mode every authenticated request is then refused (fail closed).
+     */
+    static StaticTokens tokens(Path file) throws IOException {
+        return file == null || !Files.exists(file) ? StaticTokens.none() : StaticTokens.fromFile(file);
+    }
+
+    /** The started server; its start's failure rethrown as what it was. */
+    static StatusServer started(CompletableFuture<StatusServer> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException u) throw u;
+            if (e.getCause() instanceof IOException io) throw new UncheckedIOException(io.getMessage(), io);
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw e;
+        }
+    }
+
+    /** Stops the server if it started (or once it has: waits for its start). */
+    static void stop(CompletableFuture<StatusServer> f) {
+        if (f == null) return;
+        try {
+            f.join().close();
+        } catch (CompletionException e) {
+            // It never bound: nothing to stop.
+        }
+    }
+}
