@@ -90,6 +90,24 @@ public final class PolicyParser {
                 policyFiles.stream().map(PolicyFile::name).toList(), PolicySet.digest(policyFiles), notes);
     }
 
+    /**
+     * The digest a revision of these files has, valid or not: that of its policy files (those not
+     * skipped as another API's), so that a refused revision is named as what it would have been.
+     * A file that does not load as YAML counts as a policy file.
+     */
+    public String digest(List<PolicyFile> files) {
+        List<PolicyFile> policyFiles = new ArrayList<>();
+        for (PolicyFile f : files) {
+            try {
+                if (ForeignFile.describe(loader.load(f.name(), f.content())) != null) continue;
+            } catch (InvalidInputException e) {
+                // Not YAML: not another API's file either.
+            }
+            policyFiles.add(f);
+        }
+        return PolicySet.digest(policyFiles);
+    }
+
     private void document(NodeReader r, Node doc, List<FoundTierPolicy> tierPolicies, List<NodePolicyReader.Found> exclusions) {
         Map<String, NodeTuple> top = r.mapping(doc, "", TOP);
         if (top == null) return;
