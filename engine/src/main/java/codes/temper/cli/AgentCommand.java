@@ -77,6 +77,7 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     @Option(names = "--driver", defaultValue = "auto", paramLabel = "auto|bpf|dry-run", converter = DriverModeConverter.class,
+            completionCandidates = Candidates.SchedulerDrivers.class,
             description = "Scheduler driver; auto = BPF where it can load, else a dry run that says why (default: ${DEFAULT-VALUE}).")
     DriverChoice.Mode driver;
 
@@ -90,7 +91,8 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--cgroup-root", defaultValue = "/sys/fs/cgroup", paramLabel = "DIR")
     Path cgroupRoot;
 
-    @Option(names = "--cgroup-driver", paramLabel = "systemd|cgroupfs", description = "Default: cgroupfs if <cgroup-root>/kubepods exists, else systemd.")
+    @Option(names = "--cgroup-driver", paramLabel = "systemd|cgroupfs", completionCandidates = Candidates.CgroupDrivers.class,
+            description = "The kubelet's cgroup driver (default: cgroupfs if <cgroup-root>/kubepods exists, else systemd).")
     CgroupDriver cgroupDriver;
 
     @Option(names = "--debounce", defaultValue = "200ms", converter = DurationConverter.class, paramLabel = "DURATION",

@@ -36,8 +36,7 @@ final class StatusCommand implements Callable<Integer> {
             description = "Only nodes matching this label selector, as kubectl's -l (e.g. pool=gpu, 'zone in (a,b)', '!temper.codes/skip').")
     String selector;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = Rendering.FORMAT_DESCRIPTION)
-    Rendering.Format output;
+    @Mixin ListOutput output;
 
     @Override
     public Integer call() {
@@ -55,10 +54,7 @@ final class StatusCommand implements Callable<Integer> {
             return 1;
         }
         FleetView view = FleetView.of(nodes);
-        var out = spec.commandLine().getOut();
-        if (output == Rendering.Format.table) view.table(out);
-        else out.print(Rendering.machine(output, view));
-        out.flush();
+        output.print(spec.commandLine().getOut(), view, view);
         return 0;
     }
 }
