@@ -88,12 +88,8 @@ final class PlanCommand implements Callable<Integer> {
             }
         } catch (InvalidInputException e) {
             return Problems.print(err, e);
-        } catch (GitSourceException | IOException e) {
-            err.println("temper: " + Printable.escape(Redaction.text(e.getMessage())));
-            return 1;
-        } catch (KubernetesClientException e) {
-            err.println("temper: " + Printable.escape(Redaction.text(KubeOptions.describe(e))));
-            return 1;
+        } catch (GitSourceException | IOException | KubernetesClientException e) {
+            return kube.fail(err, e);
         }
         Decision d = RuleEngine.get().evaluate(in.policy(), in.node(), in.pods());
         PlanView view = PlanView.of(d, in.revision(), in.policy().notes());

@@ -50,8 +50,7 @@ final class StatusCommand implements Callable<Integer> {
                 next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
             } while (next != null && !next.isEmpty());
         } catch (IOException | KubernetesClientException e) {
-            spec.commandLine().getErr().println("temper: " + Printable.escape(Redaction.text(KubeOptions.describe(e))));
-            return 1;
+            return kube.fail(spec.commandLine().getErr(), e);
         }
         FleetView view = FleetView.of(nodes);
         output.print(spec.commandLine().getOut(), view, view);
