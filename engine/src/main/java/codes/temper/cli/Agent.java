@@ -123,8 +123,10 @@ public final class Agent implements AutoCloseable {
         metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         counters = new AgentMetrics(metrics);
         this.options = o;
-        // Read first: a token file the API cannot use stops the agent before it applies anything.
+        // Read first: a token file the API cannot use, or nowhere to keep what must outlive the
+        // agent, stops it before it applies anything.
         StaticTokens tokens = o.api() == null ? StaticTokens.none() : AgentApi.tokens(o.api().apiTokens());
+        if (o.cacheDir() != null) AgentApi.prepareCacheDir(o.cacheDir());
         Path requestPath = AgentApi.requestFile(o);
         requestFile = requestPath == null ? null : new SafeModeRequestFile(requestPath);
         // Likewise the status API (most of a second of CPU to start Jetty on a cold JVM): it

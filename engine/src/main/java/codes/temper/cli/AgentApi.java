@@ -32,6 +32,21 @@ final class AgentApi {
     private AgentApi() {
     }
 
+    /** Creates the cache directory if it is missing; fails, saying so in one line, where it cannot be written. */
+    static void prepareCacheDir(Path dir) throws IOException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
+            throw new IOException("--cache-dir " + dir + ": cannot create it (" + why + "); the agent keeps its Git cache, the API's safe-mode"
+                    + " request and the audit trail there: give a writable directory", e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IOException("--cache-dir " + dir + ": not writable by this user; give a writable directory");
+        }
+    }
+
     /** Where the audit trail is appended: --audit-file, else under the cache directory, else nowhere (memory only). */
     static Path auditFile(Agent.Options o) {
         if (o.api().auditFile() != null) return o.api().auditFile();

@@ -46,7 +46,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--safe-mode-file", paramLabel = "PATH", description = "Safe mode while this file exists (works without the API server).")
     Path safeModeFile;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "State kept on the node across restarts: Git cache, last-known-good revision, and (in api/) the safe-mode request made through the API and the audit trail.")
+    @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = "/var/lib/temper",
+            description = "State kept on the node across restarts (default: ${DEFAULT-VALUE}, the chart's): the Git cache, the"
+                    + " last-known-good revision, and in api/ the safe-mode request made through the API and the audit trail,"
+                    + " restored after a restart. Created if missing; the agent does not start if it cannot write there.")
     Path cacheDir;
 
     @Option(names = "--git-credentials", paramLabel = "FILE|DIR", description = "Credentials file or mounted Secret for the policy remote.")

@@ -125,7 +125,7 @@ class PrometheusRulesTest {
         Path log = dir.resolve("agent.log");
         agent = TemperProcess.start(log, "agent", "--policies", policies.toString(), "--pods-file", "../policies/examples/pods.yaml",
                 "--node-file", "../policies/examples/node.yaml", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--cgroup-root", dir.resolve("cgroup").toString(), "--poll-interval", "1s");
+                "--cgroup-root", dir.resolve("cgroup").toString(), "--poll-interval", "1s", "--cache-dir", dir.resolve("cache").toString());
         startMetrics = awaitMetrics(port, log, m -> m.contains("temper_ready 1.0"), "ready");
         // A revision that cannot be parsed: rejected, the last good kept, and counted.
         Files.writeString(policies.resolve("tiers.yaml"), "spec: [unclosed\n", java.nio.file.StandardOpenOption.APPEND);
