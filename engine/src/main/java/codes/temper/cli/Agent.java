@@ -16,7 +16,6 @@ import codes.temper.reconcile.AgentStatus;
 import codes.temper.reconcile.CgroupIds;
 import codes.temper.reconcile.PolicyRevision;
 import codes.temper.reconcile.Reconciler;
-import codes.temper.reconcile.SafeModeControl;
 import codes.temper.reconcile.SafeModeFile;
 import codes.temper.reconcile.SafeModeSignals;
 import codes.temper.reconcile.World;
@@ -131,7 +130,8 @@ public final class Agent implements AutoCloseable {
         requestFile = requestPath == null ? null : new SafeModeRequestFile(requestPath);
         // Likewise the status API (most of a second of CPU to start Jetty on a cold JVM): it
         // answers from the start, /readyz 503 until the first pass.
-        serverStart = o.api() == null ? null : AgentApi.start(o, tokens, this::status, this::builtNodeName, apiControl(),
+        serverStart = o.api() == null ? null : AgentApi.start(o, tokens, this::status, this::builtNodeName,
+                AgentApi.control(this::loop, requestFile),
                 metrics, o.fileMode() ? null : this::changeEvent);
         try {
             // Source: a directory or a Git remote, each applied whole or not at all.
@@ -216,17 +216,6 @@ public final class Agent implements AutoCloseable {
                 st.policySource() == null || st.policySource().revision() == null ? "none yet" : st.policySource().revision(),
                 server == null ? "off" : options.api().bind() + ":" + server.port());
         return this;
-    }
-
-    /**
-     * What {@code POST /safe-mode} drives: the loop's API trigger, kept on the node when there is a
-     * cache directory. Before the loop exists, an authenticated request waits for it (a second or
-     * so): a safe-mode request is applied and recorded before the first pass can attach anything.
-     */
-    private SafeModeControl apiControl() {
-        SafeModeControl control = (on, actor, reason) -> loop().safeMode(SafeModeSignals.Source.API, on,
-                actor + (reason == null || reason.isBlank() ? "" : ": " + reason));
-        return requestFile == null ? control : requestFile.persisting(control);
     }
 
     /** The loop, once the constructor has built it (waits for that); throws if the agent failed to start. */

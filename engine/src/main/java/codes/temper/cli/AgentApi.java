@@ -7,13 +7,17 @@ import codes.temper.auth.Access;
 import codes.temper.auth.KubernetesAccess;
 import codes.temper.auth.StaticTokens;
 import codes.temper.reconcile.AgentStatus;
+import codes.temper.api.SafeModeRequestFile;
+import codes.temper.reconcile.Reconciler;
 import codes.temper.reconcile.SafeModeControl;
+import codes.temper.reconcile.SafeModeSignals;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -30,6 +34,33 @@ final class AgentApi {
     static final String STATE_DIR = "api";
 
     private AgentApi() {
+    }
+
+    /** How long POST /safe-mode waits for the pass a release starts before answering 202 (a pass takes milliseconds). */
+    static final Duration RELEASE_SETTLES = Duration.ofSeconds(5);
+
+    /**
+     * What {@code POST /safe-mode} drives: the loop's API trigger, kept on the node when there is a
+     * request file. Before the loop exists, an authenticated request waits for it (a second or so):
+     * a safe-mode request is applied and recorded before the first pass can attach anything.
+     * Entering safe mode is done when the loop's switch returns; a release re-engages on the loop's
+     * next pass, which runs at once, and the caller is answered with its outcome, not the state
+     * before it.
+     */
+    static SafeModeControl control(Supplier<Reconciler> loop, SafeModeRequestFile requestFile) {
+        SafeModeControl control = (on, actor, reason) -> {
+            Reconciler r = loop.get();
+            long seen = r.passesStarted();
+            boolean changed = r.safeMode(SafeModeSignals.Source.API, on, actor + (reason == null || reason.isBlank() ? "" : ": " + reason));
+            if (on || !changed) return true;
+            try {
+                return r.awaitPassAfter(seen, RELEASE_SETTLES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        };
+        return requestFile == null ? control : requestFile.persisting(control);
     }
 
     /** Creates the cache directory if it is missing; fails, saying so in one line, where it cannot be written. */

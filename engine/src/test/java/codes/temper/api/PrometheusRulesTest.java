@@ -156,8 +156,7 @@ class PrometheusRulesTest {
     static String scrapeStatusServerWithSchedulerStats() throws Exception {
         var s = Fixtures.attached(Fixtures.tiers()).withStats(Fixtures.stats());
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (var server = StatusServer.start(() -> s, (on, actor, reason) -> {
-        }, registry, Access.staticTokens(StaticTokens.none()), AuditLog.inMemory(), "127.0.0.1", 0)) {
+        try (var server = StatusServer.start(() -> s, (on, actor, reason) -> true, registry, Access.staticTokens(StaticTokens.none()), AuditLog.inMemory(), "127.0.0.1", 0)) {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         }
