@@ -91,7 +91,10 @@ final class AgentCommand implements Callable<Integer> {
             description = "The kernel's BTF, read to learn whether its sched_ext passes cgroup cpu.max to the scheduler (6.17+). Default: ${DEFAULT-VALUE}.")
     Path kernelBtf;
 
-    @Option(names = "--cgroup-root", defaultValue = "/sys/fs/cgroup", paramLabel = "DIR")
+    @Option(names = "--cgroup-root", defaultValue = "/sys/fs/cgroup", paramLabel = "DIR",
+            description = "The cgroup v2 hierarchy the kubelet makes pod cgroups in, this machine's (default: ${DEFAULT-VALUE})."
+                    + " In file mode too: the snapshot is the node's, the cgroups are this machine's; a cgroup v1 hierarchy makes"
+                    + " the node unsupported.")
     Path cgroupRoot;
 
     @Option(names = "--cgroup-driver", paramLabel = "systemd|cgroupfs", completionCandidates = Candidates.CgroupDrivers.class,

@@ -119,6 +119,20 @@ class CliConventionsTest {
         assertThat(checked).contains("temper plan --cgroup-driver", "temper agent --cgroup-driver", "temper agent --driver", "temper plan --output");
     }
 
+    /** Issue 25, point 4: --cgroup-root had no help text. Every option says what it is. */
+    @Test
+    void everyOptionSaysWhatItIs() {
+        List<String> silent = new ArrayList<>();
+        for (CommandLine c : CommandLineContractTest.commands()) {
+            for (OptionSpec o : c.getCommandSpec().options()) {
+                if (o.description().length == 0 || String.join(" ", o.description()).isBlank()) {
+                    silent.add(c.getCommandSpec().qualifiedName() + " " + o.longestName());
+                }
+            }
+        }
+        assertThat(silent).as("options without a description").isEmpty();
+    }
+
     CliRun plan(String... more) {
         List<String> args = new ArrayList<>(List.of(PLAN));
         args.addAll(List.of(more));
