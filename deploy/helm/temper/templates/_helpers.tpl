@@ -41,3 +41,19 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- if ne $l.level "info" -}}{{- $a = concat $a (list "--log-level" $l.level) -}}{{- end -}}
 {{- toJson $a -}}
 {{- end -}}
+
+{{/* "temper" unless nameOverride: the name in app.kubernetes.io/name (<name>-agent, <name>-controller). */}}
+{{- define "temper.name" -}}
+{{- default "temper" .Values.nameOverride | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The prefix of every object's name (<fullname>-agent, <fullname>-controller, <fullname>-policy):
+     fullnameOverride, else the name. Not the release name: the objects are cluster-wide (one
+     release per cluster), and the docs, the runbook and the kustomize base name them temper-*. */}}
+{{- define "temper.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- include "temper.name" . -}}
+{{- end -}}
+{{- end -}}

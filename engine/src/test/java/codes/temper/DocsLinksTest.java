@@ -88,4 +88,22 @@ class DocsLinksTest {
         }
         assertThat(missing).isEmpty();
     }
+
+    /**
+     * Issue 25, point 9: the README cited ../shared/DESIGN.md, which a user of the repository does
+     * not have. No document may point outside the repository, in a link or in backticks.
+     */
+    @Test
+    void noReferenceLeavesTheRepository() throws IOException {
+        List<String> outside = new ArrayList<>();
+        Pattern up = Pattern.compile("`(\\.\\./[^`\\s]*)`|\\]\\((\\.\\./[^)\\s]*)\\)");
+        for (Path doc : docs()) {
+            Matcher m = up.matcher(CODE_BLOCK.matcher(Files.readString(doc)).replaceAll(""));
+            while (m.find()) {
+                String ref = m.group(1) != null ? m.group(1) : m.group(2);
+                if (!doc.getParent().resolve(ref.split("#")[0]).normalize().startsWith(REPO)) outside.add(REPO.relativize(doc) + ": " + ref);
+            }
+        }
+        assertThat(outside).isEmpty();
+    }
 }

@@ -56,12 +56,22 @@ public final class CrossSite {
      * @return why the request is refused, or empty when it passes
      */
     public Optional<String> refusal(String secFetchSite, String origin, String host, String token) {
+        return browserRefusal(secFetchSite, origin, host).or(() -> tokenRefusal(token));
+    }
+
+    /** What a browser says of the request's origin (points 1 and 2): another site's page made it. */
+    public Optional<String> browserRefusal(String secFetchSite, String origin, String host) {
         if (secFetchSite != null && !secFetchSite.equalsIgnoreCase("same-origin")) {
             return Optional.of("cross-site request refused (Sec-Fetch-Site: " + clip(secFetchSite) + ")");
         }
         if (origin != null && !sameAuthority(origin, host)) {
             return Optional.of("cross-site request refused (Origin " + clip(origin) + " is not this server)");
         }
+        return Optional.empty();
+    }
+
+    /** The header's token (point 3): missing, or not one this agent issued. */
+    public Optional<String> tokenRefusal(String token) {
         if (token == null || token.isBlank()) {
             return Optional.of("missing " + HEADER + " header: send the token of the agent's page or of GET /csrf-token");
         }

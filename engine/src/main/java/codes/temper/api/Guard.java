@@ -34,13 +34,24 @@ final class Guard {
         return admit(ctx, action, what);
     }
 
-    /** A state change: cross-site checks first (no API server call for a forged request), then the permission. */
+    /**
+     * A state change: cross-site checks first (no API server call for a forged request), then the
+     * permission. A request refused for its missing or foreign cross-site token (a script that
+     * skipped GET /csrf-token) is audited as the owner of its bearer token when that is known
+     * without a review (a static token); a cluster token is not reviewed for it.
+     */
     User change(Context ctx, String action, ResourceAttributes what) {
-        crossSite.refusal(ctx.header("Sec-Fetch-Site"), ctx.header("Origin"), ctx.header("Host"), ctx.header(CrossSite.HEADER))
-                .ifPresent(why -> {
-                    audit.record(ANONYMOUS, ctx.ip(), action, Outcome.REFUSED, why);
-                    throw ApiError.forbidden(why);
-                });
+        crossSite.browserRefusal(ctx.header("Sec-Fetch-Site"), ctx.header("Origin"), ctx.header("Host")).ifPresent(why -> {
+            audit.record(ANONYMOUS, ctx.ip(), action, Outcome.REFUSED, why);
+            throw ApiError.forbidden(why);
+        });
+        crossSite.tokenRefusal(ctx.header(CrossSite.HEADER)).ifPresent(why -> {
+            User who = access.identify(ctx.header("Authorization"));
+            String detail = who != null || ctx.header("Authorization") == null ? why
+                    : why + " (its bearer token was not reviewed: a refused request costs no API server call)";
+            audit.record(who == null ? ANONYMOUS : who.name(), ctx.ip(), action, Outcome.REFUSED, detail);
+            throw ApiError.forbidden(why);
+        });
         return admit(ctx, action, what);
     }
 

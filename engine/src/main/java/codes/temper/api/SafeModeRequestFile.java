@@ -81,17 +81,17 @@ public final class SafeModeRequestFile {
     public SafeModeControl persisting(SafeModeControl control) {
         return (on, actor, reason) -> {
             if (on) {
-                control.requestSafeMode(true, actor, reason);
+                boolean settled = control.requestSafeMode(true, actor, reason);
                 try {
                     save(true, actor, reason);
                 } catch (UncheckedIOException e) {
                     LOG.log(Level.ERROR, "safe mode is on, but the request could not be saved to {0} ({1}); a restart would not restore it",
                             file, e.getCause().getMessage());
                 }
-            } else {
-                save(false, actor, reason);
-                control.requestSafeMode(false, actor, reason);
+                return settled;
             }
+            save(false, actor, reason);
+            return control.requestSafeMode(false, actor, reason);
         };
     }
 

@@ -24,7 +24,8 @@ final class SafeModeSwitch {
      * @param body reads the request body, only now that the caller is admitted; a body that is
      *             malformed or over the size limit is audited as invalid and its refusal rethrown
      */
-    void request(String actor, String remote, Supplier<String> body) {
+    /** @return whether the status now shows the outcome ({@link SafeModeControl#requestSafeMode}) */
+    boolean request(String actor, String remote, Supplier<String> body) {
         SafeModeRequest req;
         try {
             req = SafeModeRequest.parse(body.get());
@@ -43,13 +44,15 @@ final class SafeModeSwitch {
             audit.record(actor, remote, "safe-mode", Outcome.INVALID, why);
             throw ApiError.badRequest(why);
         }
+        boolean settled;
         try {
-            control.requestSafeMode(req.enabled(), actor, req.reason());
+            settled = control.requestSafeMode(req.enabled(), actor, req.reason());
         } catch (RuntimeException e) {
             audit.record(actor, remote, req.action(), Outcome.FAILED, req.reason() + " (" + e.getClass().getSimpleName() + ")");
             LOG.log(Level.ERROR, "safe-mode request by " + actor + " failed", e);
             throw new ApiError(500, "the safe-mode request failed; see the agent log");
         }
         audit.record(actor, remote, req.action(), Outcome.OK, req.reason());
+        return settled;
     }
 }

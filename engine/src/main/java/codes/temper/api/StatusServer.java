@@ -234,7 +234,9 @@ public final class StatusServer implements AutoCloseable {
 
     private void safeMode(Context ctx) {
         User user = guard.change(ctx, "safe-mode", ResourceAttributes.patchNode(node.get()));
-        safeMode.request(user.name(), ctx.ip(), ctx::body);
+        // The answer is the state after the change; 202 when the pass that applies it is still due.
+        boolean settled = safeMode.request(user.name(), ctx.ip(), ctx::body);
+        if (!settled) ctx.status(202);
         ctx.json(snapshot());
     }
 

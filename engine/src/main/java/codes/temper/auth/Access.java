@@ -17,17 +17,24 @@ public final class Access {
     private final Authenticator authenticator;
     private final Authorizer authorizer;
     private final String description;
+    /** The tokens known without asking anyone (the static token file), for {@link #identify}. */
+    private final StaticTokens local;
 
     public Access(Authenticator authenticator, Authorizer authorizer, String description) {
+        this(authenticator, authorizer, description, StaticTokens.none());
+    }
+
+    Access(Authenticator authenticator, Authorizer authorizer, String description, StaticTokens local) {
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.description = description;
+        this.local = local;
     }
 
     /** Standalone: the static token file only (none configured: every request refused). */
     public static Access staticTokens(StaticTokens tokens) {
         return new Access(tokens, Authorizer.staticTokensOr(Authorizer.denyAll("only static tokens are accepted here")),
-                tokens.toString());
+                tokens.toString(), tokens);
     }
 
     public sealed interface Result permits Granted, NotAuthenticated, Forbidden, Unavailable {
@@ -72,6 +79,18 @@ public final class Access {
             case Denied d -> new Forbidden(user, d.why());
             case Authorizer.Unavailable u -> new Unavailable(user, u.why());
         };
+    }
+
+    /**
+     * Who presents this {@code Authorization} header, as far as that is known without asking the
+     * API server (a static token): for naming the actor of a request refused before its token is
+     * reviewed. Null otherwise.
+     */
+    public User identify(String authorization) {
+        if (authorization == null || !local.configured()) return null;
+        String[] parts = authorization.strip().split("\\s+", 2);
+        if (parts.length != 2 || !parts[0].toLowerCase(Locale.ROOT).equals("bearer") || parts[1].isBlank()) return null;
+        return local.authenticate(parts[1].strip()) instanceof Authenticated a ? a.user() : null;
     }
 
     /** May the (already authenticated) user also do {@code what}? For a page deciding which buttons to offer. */

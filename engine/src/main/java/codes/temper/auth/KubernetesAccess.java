@@ -31,7 +31,7 @@ public final class KubernetesAccess {
         Authenticator authn = staticTokens.configured() ? Authenticator.firstOf(staticTokens, reviews) : reviews;
         Authorizer authz = Authorizer.staticTokensOr(new SubjectAccessReviewAuthorizer(client, ttl, clock));
         return new Access(authn, authz, "Kubernetes TokenReview and SubjectAccessReview"
-                + (staticTokens.configured() ? ", and " + staticTokens : ""));
+                + (staticTokens.configured() ? ", and " + staticTokens : ""), staticTokens);
     }
 
     /** Why a review could not be made, for the refusal and the audit trail: no stack, no token. */

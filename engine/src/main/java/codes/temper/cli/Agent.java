@@ -1,9 +1,6 @@
 package codes.temper.cli;
 
 import codes.temper.api.AuditEntry;
-import codes.temper.api.AuditLog;
-import codes.temper.auth.Access;
-import codes.temper.auth.KubernetesAccess;
 import codes.temper.auth.StaticTokens;
 import codes.temper.api.SafeModeRequestFile;
 import codes.temper.api.StatusServer;
@@ -19,14 +16,12 @@ import codes.temper.reconcile.AgentStatus;
 import codes.temper.reconcile.CgroupIds;
 import codes.temper.reconcile.PolicyRevision;
 import codes.temper.reconcile.Reconciler;
-import codes.temper.reconcile.SafeModeControl;
 import codes.temper.reconcile.SafeModeFile;
 import codes.temper.reconcile.SafeModeSignals;
 import codes.temper.reconcile.World;
 import codes.temper.rules.NodeFact;
 import codes.temper.sched.CpuMaxProbe;
 import codes.temper.rules.RuleEngine;
-import codes.temper.sched.BpfObject;
 import codes.temper.sched.DriverChoice;
 import codes.temper.sched.EjectionBackoff;
 import codes.temper.sched.SchedulerSupervisor;
@@ -41,10 +36,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,8 +56,6 @@ import java.util.function.Supplier;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = System.getLogger(Agent.class.getName());
-    /** Under --cache-dir: the API's safe-mode request and audit trail, kept across restarts. */
-    static final String API_STATE = "api";
 
     /**
      * Everything {@code temper agent} can be told. Null = not given.
@@ -131,11 +122,17 @@ public final class Agent implements AutoCloseable {
         metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         counters = new AgentMetrics(metrics);
         this.options = o;
-        requestFile = o.api() == null || o.cacheDir() == null ? null
-                : new SafeModeRequestFile(o.cacheDir().resolve(API_STATE).resolve("safe-mode-request.json"));
+        // Read first: a token file the API cannot use, or nowhere to keep what must outlive the
+        // agent, stops it before it applies anything.
+        StaticTokens tokens = o.api() == null ? StaticTokens.none() : AgentApi.tokens(o.api().apiTokens());
+        if (o.cacheDir() != null) AgentApi.prepareCacheDir(o.cacheDir());
+        Path requestPath = AgentApi.requestFile(o);
+        requestFile = requestPath == null ? null : new SafeModeRequestFile(requestPath);
         // Likewise the status API (most of a second of CPU to start Jetty on a cold JVM): it
         // answers from the start, /readyz 503 until the first pass.
-        serverStart = o.api() == null ? null : startServer(o);
+        serverStart = o.api() == null ? null : AgentApi.start(o, tokens, this::status, this::builtNodeName,
+                AgentApi.control(this::loop, requestFile),
+                metrics, o.fileMode() ? null : this::changeEvent);
         try {
             // Source: a directory or a Git remote, each applied whole or not at all.
             source = PolicySources.open(o.policies(), new PolicySources.GitOptions(o.cacheDir(), o.gitCredentials(), o.gitTimeout(),
@@ -144,18 +141,12 @@ public final class Agent implements AutoCloseable {
 
             // The agent runs on its node: its own kernel's BTF says whether sched_ext passes cpu.max,
             // and which scheduler callbacks the kernel has (the others are left out of the load).
-            CpuMaxProbe.Result cpuMax = CpuMaxProbe.probe(o.kernelBtf() != null ? o.kernelBtf() : CpuMaxProbe.VMLINUX_BTF);
-            DriverChoice choice;
-            if (o.bpfObject() != null) {
-                BpfObject obj = BpfObject.file(o.bpfObject());
-                choice = DriverChoice.choose(o.driver(), DriverChoice.Host.local(Optional.of(obj), cpuMax.opsMembers()));
-            } else {
-                choice = DriverChoice.choose(o.driver(), DriverChoice.Host.local(BpfObject.packaged(), cpuMax.opsMembers()));
-            }
+            CpuMaxProbe.Result cpuMax = AgentHost.cpuMax(o);
+            DriverChoice choice = AgentHost.driver(o, cpuMax.opsMembers());
             supervisor = new SchedulerSupervisor(choice.driver(), o.backoff(), Clock.systemUTC(), this::schedulerEvent);
 
             // The world adapters own the cgroup driver: they hand the loop pods with their cgroups.
-            CgroupDriver driver = o.cgroupDriver() != null ? o.cgroupDriver() : detectCgroupDriver(o.cgroupRoot());
+            CgroupDriver driver = AgentHost.cgroupDriver(o);
             if (o.fileMode()) {
                 FileWorld files = new FileWorld(o.podsFile(), o.nodeFile(), driver, o.nodeName());
                 files.refresh();
@@ -169,11 +160,6 @@ public final class Agent implements AutoCloseable {
                 statusWriter = new NodeStatusWriter(o.client(), nodeName);
             }
             CgroupIds cgroups = new CgroupIds(o.cgroupRoot());
-            LOG.log(Level.INFO, "cpu.max: {0} ({1})", switch (cpuMax.answer()) {
-                case YES -> "this kernel passes cgroup cpu.max to the scheduler";
-                case NO -> "this kernel does not pass cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
-                case UNKNOWN -> "cannot tell whether this kernel passes cgroup cpu.max to the scheduler; pod ceilings come from CPU limits";
-            }, cpuMax.why());
             rules = RuleEngine.get();
             reconciler = new Reconciler(nodeName, world, policy, rules, cgroups, supervisor, choice.why().orElse(null),
                     cpuMax, signals, o.pacing(), Clock.systemUTC(), counters, this::statusChanged);
@@ -198,7 +184,8 @@ public final class Agent implements AutoCloseable {
             iw.start(new InformerWorld.Listener() {
                 @Override
                 public void nodeChanged(Node before, Node after) {
-                    annotation(reconciler, after);
+                    Map<String, String> a = after == null ? null : after.getMetadata().getAnnotations();
+                    reconciler.safeModeAnnotation(a == null ? null : a.get(NodeFact.SAFE_MODE_ANNOTATION));
                     reconciler.signal("node");
                 }
 
@@ -217,13 +204,9 @@ public final class Agent implements AutoCloseable {
         reconciler.start(world instanceof FileWorld);
         if (serverStart != null) {
             try {
-                server = serverStart.join();
-            } catch (CompletionException e) {
+                server = AgentApi.started(serverStart);
+            } catch (RuntimeException | Error e) {
                 close();
-                if (e.getCause() instanceof UncheckedIOException u) throw u;
-                if (e.getCause() instanceof IOException io) throw new UncheckedIOException(io);
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                if (e.getCause() instanceof Error r) throw r;
                 throw e;
             }
         }
@@ -235,40 +218,6 @@ public final class Agent implements AutoCloseable {
                 st.policySource() == null || st.policySource().revision() == null ? "none yet" : st.policySource().revision(),
                 server == null ? "off" : options.api().bind() + ":" + server.port());
         return this;
-    }
-
-    /**
-     * Binds the status API on a thread of its own. What it needs of the loop it reaches through
-     * {@link #built}: before the loop exists {@link #status()} is null (the API answers 503 "agent
-     * starting", {@code /healthz} ok), and an authenticated request waits for the loop (a second or
-     * so): a safe-mode request is applied and recorded before the first pass can attach anything.
-     */
-    private CompletableFuture<StatusServer> startServer(Options o) {
-        CompletableFuture<StatusServer> f = new CompletableFuture<>();
-        Thread.ofPlatform().name("temper-api-start").daemon(true).start(() -> {
-            try {
-                Path tokens = o.api().apiTokens();
-                // The DaemonSet mounts the token Secret as optional: no file = no static token; in
-                // file mode that means every authenticated request is refused (fail closed).
-                StaticTokens staticTokens = tokens == null || !Files.exists(tokens) ? StaticTokens.none() : StaticTokens.fromFile(tokens);
-                Access access = o.client() == null ? Access.staticTokens(staticTokens)
-                        : KubernetesAccess.of(o.client(), staticTokens, KubernetesAccess.Ttl.DEFAULT, Clock.systemUTC());
-                Path auditFile = o.api().auditFile() != null ? o.api().auditFile()
-                        : o.cacheDir() != null ? o.cacheDir().resolve(API_STATE).resolve("audit.jsonl") : null;
-                AuditLog audit = auditFile == null ? AuditLog.inMemory() : AuditLog.appendingTo(auditFile);
-                if (!o.fileMode()) audit.onRecorded(this::changeEvent);
-                SafeModeControl control = (on, actor, reason) -> loop().safeMode(SafeModeSignals.Source.API, on,
-                        actor + (reason == null || reason.isBlank() ? "" : ": " + reason));
-                // An authenticated request is authorised on this node, whose name (in file mode the
-                // node file's) is known once the loop is: such a request waits for it.
-                f.complete(StatusServer.start(this::status, this::builtNodeName,
-                        requestFile == null ? control : requestFile.persisting(control),
-                        metrics, access, audit, o.api().bind(), o.api().port()));
-            } catch (IOException | RuntimeException | Error e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f;
     }
 
     /** The loop, once the constructor has built it (waits for that); throws if the agent failed to start. */
@@ -286,14 +235,8 @@ public final class Agent implements AutoCloseable {
         return nodeName;
     }
 
-    /** Stops the status API if it started (or once it has: waits for its start). */
     private void stopServer() {
-        if (serverStart == null) return;
-        try {
-            serverStart.join().close();
-        } catch (CompletionException e) {
-            // It never bound: nothing to stop.
-        }
+        AgentApi.stop(serverStart);
     }
 
     /**
@@ -352,20 +295,6 @@ public final class Agent implements AutoCloseable {
         return server == null ? -1 : server.port();
     }
 
-    /**
-     * {@code temper.codes/safe-mode-requested}: anything but exactly "false" asks for safe mode.
-     * The same test as the rule "safe-mode-requested" (rules/mode.drl), made here too because the
-     * kill switch must not wait for a rules evaluation.
-     */
-    static void annotation(Reconciler r, Node node) {
-        Map<String, String> a = node == null || node.getMetadata().getAnnotations() == null ? Map.of() : node.getMetadata().getAnnotations();
-        String v = a.get(NodeFact.SAFE_MODE_ANNOTATION);
-        boolean on = v != null && !v.equals("false");
-        String why = v == null ? "removed" : v.equals("true") || v.equals("false") ? "\"" + v + "\""
-                : "\"" + v + "\" (not true or false; taken as a request)";
-        r.safeMode(SafeModeSignals.Source.ANNOTATION, on, why);
-    }
-
     private void evaluationCheck(PolicySet set) {
         // A revision must evaluate on this node before it may become current.
         // RuleEngine.get(), not the field: a source may check a revision (its last good one) while
@@ -418,11 +347,6 @@ public final class Agent implements AutoCloseable {
 
     private void statusChanged(AgentStatus st) {
         if (statusWriter != null) statusWriter.offer(st);
-    }
-
-    static CgroupDriver detectCgroupDriver(Path root) {
-        if (Files.isDirectory(root.resolve("kubepods"))) return CgroupDriver.CGROUPFS;
-        return CgroupDriver.SYSTEMD; // kubelet's default since 1.22, and kubeadm's
     }
 
     /** SIGTERM's path: stand down first (the node must end on CFS), then stop the rest. */

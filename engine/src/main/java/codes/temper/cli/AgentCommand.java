@@ -46,7 +46,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--safe-mode-file", paramLabel = "PATH", description = "Safe mode while this file exists (works without the API server).")
     Path safeModeFile;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "State kept on the node across restarts: Git cache, last-known-good revision, and (in api/) the safe-mode request made through the API and the audit trail.")
+    @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = "/var/lib/temper",
+            description = "State kept on the node across restarts (default: ${DEFAULT-VALUE}, the chart's): the Git cache, the"
+                    + " last-known-good revision, and in api/ the safe-mode request made through the API and the audit trail,"
+                    + " restored after a restart. Created if missing; the agent does not start if it cannot write there.")
     Path cacheDir;
 
     @Option(names = "--git-credentials", paramLabel = "FILE|DIR", description = "Credentials file or mounted Secret for the policy remote.")
@@ -77,6 +80,7 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     @Option(names = "--driver", defaultValue = "auto", paramLabel = "auto|bpf|dry-run", converter = DriverModeConverter.class,
+            completionCandidates = Candidates.SchedulerDrivers.class,
             description = "Scheduler driver; auto = BPF where it can load, else a dry run that says why (default: ${DEFAULT-VALUE}).")
     DriverChoice.Mode driver;
 
@@ -87,10 +91,14 @@ final class AgentCommand implements Callable<Integer> {
             description = "The kernel's BTF, read to learn whether its sched_ext passes cgroup cpu.max to the scheduler (6.17+). Default: ${DEFAULT-VALUE}.")
     Path kernelBtf;
 
-    @Option(names = "--cgroup-root", defaultValue = "/sys/fs/cgroup", paramLabel = "DIR")
+    @Option(names = "--cgroup-root", defaultValue = "/sys/fs/cgroup", paramLabel = "DIR",
+            description = "The cgroup v2 hierarchy the kubelet makes pod cgroups in, this machine's (default: ${DEFAULT-VALUE})."
+                    + " In file mode too: the snapshot is the node's, the cgroups are this machine's; a cgroup v1 hierarchy makes"
+                    + " the node unsupported.")
     Path cgroupRoot;
 
-    @Option(names = "--cgroup-driver", paramLabel = "systemd|cgroupfs", description = "Default: cgroupfs if <cgroup-root>/kubepods exists, else systemd.")
+    @Option(names = "--cgroup-driver", paramLabel = "systemd|cgroupfs", completionCandidates = Candidates.CgroupDrivers.class,
+            description = "The kubelet's cgroup driver (default: cgroupfs if <cgroup-root>/kubepods exists, else systemd).")
     CgroupDriver cgroupDriver;
 
     @Option(names = "--debounce", defaultValue = "200ms", converter = DurationConverter.class, paramLabel = "DURATION",

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--policies", defaultValue = "policies", paramLabel = "DIR")
+    @Option(names = "--policies", defaultValue = "policies", paramLabel = "DIR", description = "Policy directory to evaluate (default: ${DEFAULT-VALUE}).")
     Path policies;
 
     @Option(names = "--iterations", defaultValue = "5000", description = "Measured evaluations of 110 pods (after as many warm-up ones).")

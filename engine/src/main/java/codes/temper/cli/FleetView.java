@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * @param nodes   one entry per node, by name
  * @param summary how many nodes are in each mode
  */
-record FleetView(List<NodeView> nodes, Map<String, Long> summary) {
+record FleetView(List<NodeView> nodes, Map<String, Long> summary) implements ListOutput.Listing {
 
     /** The mode of a node whose Node carries no agent-status: no agent has reported there (none runs, or it never started). */
     static final String UNKNOWN = "unknown";
@@ -67,19 +67,39 @@ record FleetView(List<NodeView> nodes, Map<String, Long> summary) {
                 a.get(NodeFact.SAFE_MODE_ANNOTATION), a.get(REQUESTED_BY));
     }
 
-    /** For a terminal: annotations are written by whoever may patch a Node, so every field is escaped before it is aligned. */
-    void table(PrintWriter out) {
+    /** {@code -o name}: {@code node/<name>}, which kubectl takes as it is ({@code kubectl annotate $(temper status -o name) ...}). */
+    @Override
+    public List<String> names() {
+        return nodes.stream().map(n -> "node/" + Printable.escape(n.name())).toList();
+    }
+
+    /**
+     * For a terminal: annotations are written by whoever may patch a Node, so every field is
+     * escaped before it is aligned. Wide adds the agent-status as written and which controller
+     * rule made a safe-mode request.
+     */
+    @Override
+    public void table(PrintWriter out, boolean wide, boolean headers) {
         List<String[]> rows = nodes.stream().map(n -> new String[] {n.name(), n.mode(), dash(n.policyRevision()),
                 n.safeModeRequested() == null ? "-" : n.safeModeRequested() + (n.safeModeRequestedBy() == null ? "" : " (controller)"),
-                dash(n.reason())}).map(r -> java.util.Arrays.stream(r).map(Printable::escape).toArray(String[]::new)).toList();
+                dash(n.reason()), dash(n.agentStatus()), dash(n.safeModeRequestedBy())})
+                .map(r -> java.util.Arrays.stream(r).map(Printable::escape).toArray(String[]::new)).toList();
         int w = Math.max(4, rows.stream().mapToInt(r -> r[0].length()).max().orElse(0));
         int rw = Math.max(8, rows.stream().mapToInt(r -> r[2].length()).max().orElse(0));
         int qw = Math.max(19, rows.stream().mapToInt(r -> r[3].length()).max().orElse(0));
-        String format = "%-" + w + "s  %-11s  %-" + rw + "s  %-" + qw + "s  %s";
-        out.println(String.format(format, "NODE", "MODE", "REVISION", "SAFE-MODE-REQUESTED", "REASON").stripTrailing());
-        for (String[] r : rows) out.println(String.format(format, (Object[]) r).stripTrailing());
-        out.println(nodes.size() + " node(s)" + (summary.isEmpty() ? "" : ": " + summary.entrySet().stream()
-                .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "))));
+        int sw = Math.max(6, rows.stream().mapToInt(r -> r[4].length()).max().orElse(0));
+        int aw = Math.max(12, rows.stream().mapToInt(r -> r[5].length()).max().orElse(0));
+        String format = "%-" + w + "s  %-11s  %-" + rw + "s  %-" + qw + "s  " + (wide ? "%-" + sw + "s  %-" + aw + "s  %s" : "%s");
+        if (headers) {
+            Object[] h = wide ? new Object[] {"NODE", "MODE", "REVISION", "SAFE-MODE-REQUESTED", "REASON", "AGENT-STATUS", "REQUESTED-BY"}
+                    : new Object[] {"NODE", "MODE", "REVISION", "SAFE-MODE-REQUESTED", "REASON"};
+            out.println(String.format(format, h).stripTrailing());
+        }
+        for (String[] r : rows) out.println(String.format(format, wide ? (Object[]) r : (Object[]) java.util.Arrays.copyOf(r, 5)).stripTrailing());
+        if (headers) {
+            out.println(nodes.size() + " node(s)" + (summary.isEmpty() ? "" : ": " + summary.entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "))));
+        }
         out.flush();
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.TypeConversionException;
 final class LogOptions {
 
     @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json", converter = FormatConverter.class,
+            completionCandidates = Candidates.LogFormats.class,
             description = "Log lines as text (default) or as JSON objects with time (ISO-8601, UTC), level, logger, message,"
                     + " thread and exception; one line per event either way, on standard error.")
     Logging.Format format;

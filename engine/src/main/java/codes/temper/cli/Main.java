@@ -112,7 +112,41 @@ public final class Main {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         ExitCodes.document(cli);
         versionEverywhere(cli);
+        cli.setColorScheme(CommandLine.Help.defaultColorScheme(ansi(System.getenv())));
+        cli.setParameterExceptionHandler(Main::usageError);
         return cli;
+    }
+
+    /**
+     * Colour in help only where the terminal takes it: never with {@code NO_COLOR} set
+     * (no-color.org) or {@code TERM=dumb}; picocli's detection otherwise (a terminal, not a pipe).
+     */
+    static CommandLine.Help.Ansi ansi(java.util.Map<String, String> env) {
+        String noColor = env.get("NO_COLOR");
+        if (noColor != null && !noColor.isEmpty()) return CommandLine.Help.Ansi.OFF;
+        if ("dumb".equals(env.get("TERM"))) return CommandLine.Help.Ansi.OFF;
+        return CommandLine.Help.Ansi.AUTO;
+    }
+
+    /**
+     * A usage error as kubectl reports one: what is wrong, a suggestion for a misspelt option or
+     * command, and where the help is; not the whole help, which buries the one line that matters.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        if (args.length == 0) {
+            // "temper" alone: someone finding their way in; the commands are what they need.
+            cmd.usage(err, cmd.getColorScheme());
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        }
+        err.println("temper: " + Printable.escape(e.getMessage()));
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            err.println("Did you mean: " + Printable.escape(String.join(" or ", u.getSuggestions())) + "?");
+        }
+        err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** {@code temper plan --version} answers like {@code temper --version}, not with an empty line. */

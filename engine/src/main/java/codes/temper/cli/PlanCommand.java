@@ -64,10 +64,9 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin KubeOptions kube;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = Rendering.FORMAT_DESCRIPTION)
-    Rendering.Format output;
+    @Mixin ListOutput output;
 
-    @Option(names = "--cgroup-driver", defaultValue = "systemd", paramLabel = "systemd|cgroupfs",
+    @Option(names = "--cgroup-driver", defaultValue = "systemd", paramLabel = "systemd|cgroupfs", completionCandidates = Candidates.CgroupDrivers.class,
             description = "The kubelet's cgroup driver, for pod cgroup paths (default: ${DEFAULT-VALUE}).")
     CgroupDriver cgroupDriver;
 
@@ -89,19 +88,12 @@ final class PlanCommand implements Callable<Integer> {
             }
         } catch (InvalidInputException e) {
             return Problems.print(err, e);
-        } catch (GitSourceException | IOException e) {
-            err.println("temper: " + Printable.escape(Redaction.text(e.getMessage())));
-            return 1;
-        } catch (KubernetesClientException e) {
-            err.println("temper: " + Printable.escape(Redaction.text(KubeOptions.describe(e))));
-            return 1;
+        } catch (GitSourceException | IOException | KubernetesClientException e) {
+            return kube.fail(err, e);
         }
         Decision d = RuleEngine.get().evaluate(in.policy(), in.node(), in.pods());
         PlanView view = PlanView.of(d, in.revision(), in.policy().notes());
-        var out = spec.commandLine().getOut();
-        if (output == Rendering.Format.table) view.table(out);
-        else out.print(Rendering.machine(output, view));
-        out.flush();
+        output.print(spec.commandLine().getOut(), view, view);
         return 0;
     }
 

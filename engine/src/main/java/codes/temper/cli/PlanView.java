@@ -13,7 +13,7 @@ import java.util.Locale;
 
 /** The {@code temper plan} output: the JSON shape of DESIGN.md ("Decisions"), and a table for people. */
 record PlanView(String node, String policyRevision, DecisionView decision, List<TierView> tiers, CeilingView systemFloor,
-                List<AssignmentView> assignments, List<String> warnings, List<String> notes) {
+                List<AssignmentView> assignments, List<String> warnings, List<String> notes) implements ListOutput.Listing {
 
     record DecisionView(String mode, List<String> reasons) {}
 
@@ -60,26 +60,51 @@ record PlanView(String node, String policyRevision, DecisionView decision, List<
         out.println(Printable.escape(text));
     }
 
-    /** The plan for a terminal: every line is escaped, as pod names and reasons come from files anyone may write. */
-    void table(PrintWriter out) {
-        line(out, String.format("node %s   mode %s   policy %s", node, decision.mode(), policyRevision));
-        decision.reasons().forEach(r -> line(out, "  reason: " + r));
-        warnings.forEach(w -> line(out, "  warning: " + w));
-        notes.forEach(n -> line(out, "  note: " + n));
-        out.println();
-        line(out, String.format("%-4s %-14s %9s  %-15s %9s %5s %8s %8s", "RANK", "TIER", "CPUS", "CEILING", "FLOOR", "PODS", "SLICEMS", "PREEMPT"));
+    /** {@code -o name}: each placed pod as {@code <namespace>/<name>}, the key the policy tests use. */
+    @Override
+    public List<String> names() {
+        return assignments.stream().map(a -> Printable.escape(a.namespace() + "/" + a.name())).toList();
+    }
+
+    /**
+     * The plan for a terminal: every line is escaped, as pod names and reasons come from files
+     * anyone may write. Wide adds each pod's UID, priority class, CPU request, weight in its tier
+     * and why its rule placed it.
+     */
+    @Override
+    public void table(PrintWriter out, boolean wide, boolean headers) {
+        if (headers) {
+            line(out, String.format("node %s   mode %s   policy %s", node, decision.mode(), policyRevision));
+            decision.reasons().forEach(r -> line(out, "  reason: " + r));
+            warnings.forEach(w -> line(out, "  warning: " + w));
+            notes.forEach(n -> line(out, "  note: " + n));
+            out.println();
+            line(out, String.format("%-4s %-14s %9s %-15s %9s %5s %8s %8s", "RANK", "TIER", "CEILING", "CEILING-FROM", "FLOOR", "PODS", "SLICE-MS",
+                    "PREEMPT"));
+        }
         for (TierView t : tiers) {
-            line(out, String.format(Locale.ROOT, "%-4d %-14s %9.3f  %-15s %9.3f %5d %8d %8s", t.rank(), t.name(),
+            line(out, String.format(Locale.ROOT, "%-4d %-14s %9.3f %-15s %9.3f %5d %8d %8s", t.rank(), t.name(),
                     t.ceiling() == null ? 0.0 : t.ceiling().cpus(), t.ceiling() == null ? "?" : t.ceiling().source(),
                     t.floor() == null ? 0.0 : t.floor().cpus(), t.pods(), t.sliceMs(), t.preempt() ? "yes" : "no"));
         }
-        if (systemFloor != null) line(out, String.format(Locale.ROOT, "system work (kubelet, runtime): floor %.3f CPUs (%s)", systemFloor.cpus(), systemFloor.note()));
+        if (headers && systemFloor != null) {
+            line(out, String.format(Locale.ROOT, "system work (kubelet, runtime): floor %.3f CPUs (%s)", systemFloor.cpus(), systemFloor.note()));
+        }
         out.println();
         int w = Math.max(20, assignments.stream().mapToInt(a -> a.namespace().length() + a.name().length() + 1).max().orElse(0));
-        line(out, String.format("%-" + w + "s %-10s %11s  %-10s  %-28s  %s", "POD", "QOS", "PRIORITY", "TIER", "RULE", "CGROUP"));
+        String format = "%-" + w + "s %-10s %11s  %-10s  %-28s  %s";
+        String more = "  %-36s  %-24s %11s %6s  %s";
+        if (headers) {
+            line(out, (String.format(format, "POD", "QOS", "PRIORITY", "TIER", "RULE", "CGROUP")
+                    + (wide ? String.format(more, "UID", "PRIORITY-CLASS", "CPU-REQUEST", "WEIGHT", "BECAUSE") : "")).stripTrailing());
+        }
         for (AssignmentView a : assignments) {
-            line(out, String.format("%-" + w + "s %-10s %11d  %-10s  %-28s  %s", a.namespace() + "/" + a.name(), a.qosClass(),
-                    a.priority(), a.tier(), a.rule(), a.cgroup()));
+            String row = String.format(format, a.namespace() + "/" + a.name(), a.qosClass(), a.priority(), a.tier(), a.rule(), a.cgroup());
+            if (wide) {
+                row += String.format(more, a.uid(), a.priorityClassName() == null ? "-" : a.priorityClassName(),
+                        a.cpuRequestMillis() + "m", a.weight(), a.because());
+            }
+            line(out, row.stripTrailing());
         }
         out.flush();
     }

@@ -36,8 +36,7 @@ final class StatusCommand implements Callable<Integer> {
             description = "Only nodes matching this label selector, as kubectl's -l (e.g. pool=gpu, 'zone in (a,b)', '!temper.codes/skip').")
     String selector;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = Rendering.FORMAT_DESCRIPTION)
-    Rendering.Format output;
+    @Mixin ListOutput output;
 
     @Override
     public Integer call() {
@@ -51,14 +50,10 @@ final class StatusCommand implements Callable<Integer> {
                 next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
             } while (next != null && !next.isEmpty());
         } catch (IOException | KubernetesClientException e) {
-            spec.commandLine().getErr().println("temper: " + Printable.escape(Redaction.text(KubeOptions.describe(e))));
-            return 1;
+            return kube.fail(spec.commandLine().getErr(), e);
         }
         FleetView view = FleetView.of(nodes);
-        var out = spec.commandLine().getOut();
-        if (output == Rendering.Format.table) view.table(out);
-        else out.print(Rendering.machine(output, view));
-        out.flush();
+        output.print(spec.commandLine().getOut(), view, view);
         return 0;
     }
 }

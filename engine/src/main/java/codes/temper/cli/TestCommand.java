@@ -101,11 +101,15 @@ final class TestCommand implements Callable<Integer> {
             }
         }
         Map<String, Assignment> byPod = d.assignments().stream().collect(Collectors.toMap(a -> a.pod().key(), a -> a));
+        // A tier the policy does not have is most often a typo or a renamed tier: say so, and name the tiers.
+        List<String> tiers = d.tiers().stream().map(Decision.TierOutcome::name).toList();
+        String known = "(its tiers: " + String.join(", ", tiers) + ")";
         e.tiers().forEach((pod, tier) -> {
             Assignment a = byPod.get(pod);
-            if (a == null) diff.add("pod " + pod + ": expected tier " + tier + ", got no assignment");
+            String expected = "pod " + pod + ": expected tier " + tier + (tiers.contains(tier) ? "" : ", which the policy does not have " + known);
+            if (a == null) diff.add(expected + (tiers.contains(tier) ? ", got" : "; got") + " no assignment");
             else if (!a.tier().equals(tier)) {
-                diff.add("pod " + pod + ": expected tier " + tier + ", got " + a.tier() + " (rule " + a.rule() + ": " + a.because() + ")");
+                diff.add(expected + (tiers.contains(tier) ? ", got " : "; got ") + a.tier() + " (rule " + a.rule() + ": " + a.because() + ")");
             }
         });
         for (String pod : e.unassigned()) {
@@ -114,7 +118,7 @@ final class TestCommand implements Callable<Integer> {
         }
         e.ceilings().forEach((tier, cpus) -> {
             Optional<Decision.TierOutcome> t = d.tiers().stream().filter(x -> x.name().equals(tier)).findFirst();
-            if (t.isEmpty()) diff.add("ceiling " + tier + ": no such tier");
+            if (t.isEmpty()) diff.add("ceiling " + tier + ": the policy has no tier " + tier + " " + known);
             else if (Math.abs(t.get().ceiling().cpus() - cpus) > 1e-6) {
                 diff.add("ceiling " + tier + ": expected " + cpus + " CPUs, got " + t.get().ceiling().cpus() + " (" + t.get().ceiling().note() + ")");
             }

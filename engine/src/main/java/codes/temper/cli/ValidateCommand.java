@@ -7,6 +7,7 @@ import codes.temper.policy.PolicyDirectory;
 import codes.temper.policy.PolicyParser;
 import codes.temper.policy.PolicySet;
 import codes.temper.policy.Tier;
+import codes.temper.source.DirectoryPolicySource;
 import codes.temper.yaml.InvalidInputException;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,10 +33,11 @@ final class ValidateCommand implements Callable<Integer> {
     /**
      * The result as data: {@code valid} and either what the revision holds or its problems.
      *
-     * @param digest the policy files' sha256, the {@code dir@sha256:} part of a directory's revision
+     * @param revision the directory's revision as plan and the agent name it, {@code dir@sha256:<digest>}
+     * @param digest   {@code sha256:<digest>}, kept for scripts written before {@code revision}
      */
     record ValidateView(boolean valid, List<String> files, String tierPolicy, List<String> tiers, List<String> exclusions,
-                        String digest, List<String> notes, List<Rendering.ProblemView> problems) {}
+                        String revision, String digest, List<String> notes, List<Rendering.ProblemView> problems) {}
 
     @Override
     public Integer call() {
@@ -45,7 +47,7 @@ final class ValidateCommand implements Callable<Integer> {
             p = new PolicyParser().parse(PolicyDirectory.read(dir));
         } catch (InvalidInputException e) {
             if (output == Rendering.Format.table) return Problems.print(spec.commandLine().getErr(), e);
-            out.print(Rendering.machine(output, new ValidateView(false, List.of(), null, List.of(), List.of(), null, List.of(),
+            out.print(Rendering.machine(output, new ValidateView(false, List.of(), null, List.of(), List.of(), null, null, List.of(),
                     Rendering.ProblemView.of(e.problems()))));
             out.flush();
             return 1;
@@ -53,12 +55,13 @@ final class ValidateCommand implements Callable<Integer> {
         List<String> tiers = p.tierPolicy().tiers().stream().map(Tier::name).toList();
         if (output != Rendering.Format.table) {
             out.print(Rendering.machine(output, new ValidateView(true, p.files(), p.tierPolicy().name(), tiers,
-                    p.exclusions().stream().map(Exclusion::name).toList(), "sha256:" + p.digest(), p.notes(), List.of())));
+                    p.exclusions().stream().map(Exclusion::name).toList(), DirectoryPolicySource.revision(p), "sha256:" + p.digest(),
+                    p.notes(), List.of())));
             out.flush();
             return 0;
         }
-        out.println(Printable.escape(String.format("ok: %d file(s); TierPolicy %s with tiers %s; %d exclusion(s); sha256:%s", p.files().size(),
-                p.tierPolicy().name(), tiers, p.exclusions().size(), p.digest())));
+        out.println(Printable.escape(String.format("ok: %d file(s); TierPolicy %s with tiers %s; %d exclusion(s); revision %s", p.files().size(),
+                p.tierPolicy().name(), tiers, p.exclusions().size(), DirectoryPolicySource.revision(p))));
         p.notes().forEach(n -> out.println(Printable.escape("note: " + n)));
         out.flush();
         return 0;

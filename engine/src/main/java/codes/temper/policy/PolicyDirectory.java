@@ -22,8 +22,12 @@ public final class PolicyDirectory {
     }
 
     public static List<PolicyFile> read(Path dir) throws InvalidInputException {
+        if (!Files.exists(dir)) {
+            throw new InvalidInputException(List.of(new Problem(dir.toString(), 1, 1, "", "no such file or directory")));
+        }
         if (!Files.isDirectory(dir)) {
-            throw new InvalidInputException(List.of(new Problem(dir.toString(), 1, 1, "", "not a directory")));
+            throw new InvalidInputException(List.of(new Problem(dir.toString(), 1, 1, "",
+                    "not a directory (a policy directory holds the *.yaml files)")));
         }
         Path root;
         List<Path> paths;

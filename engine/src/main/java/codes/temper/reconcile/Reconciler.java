@@ -82,6 +82,10 @@ public final class Reconciler implements AutoCloseable {
     private final Object modeLog = new Object();
     private Mode loggedMode;
     private volatile AgentStatus.SchedulerStats stats;
+    private final java.util.concurrent.atomic.AtomicLong passesStarted = new java.util.concurrent.atomic.AtomicLong();
+    /** Guards {@link #passesDone}: the number of the latest pass whose status is published. */
+    private final Object passes = new Object();
+    private long passesDone;
 
     /**
      * @param cpuMaxProbe what {@link CpuMaxProbe} found on this node's kernel (the agent runs on
@@ -142,7 +146,7 @@ public final class Reconciler implements AutoCloseable {
      * The kill switch. On: the scheduler is detached before this returns. Off: this source's
      * request is withdrawn; if no other source still asks, the next pass re-engages.
      */
-    public void safeMode(SafeModeSignals.Source source, boolean on, String why) {
+    public boolean safeMode(SafeModeSignals.Source source, boolean on, String why) {
         boolean changed = signals.set(source, on, why);
         if (on) supervisor.standDown();
         if (changed) {
@@ -155,6 +159,50 @@ public final class Reconciler implements AutoCloseable {
             loop.signal("safe-mode", true);
             counted("safe-mode");
         }
+        return changed;
+    }
+
+    /** Passes begun so far: a pass numbered above what this returned began after the call. */
+    public long passesStarted() {
+        return passesStarted.get();
+    }
+
+    /**
+     * Waits until a pass that began after {@code passesStarted()} returned {@code seen} has
+     * published its status, at most {@code timeout}.
+     *
+     * @return whether it did
+     */
+    public boolean awaitPassAfter(long seen, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (passes) {
+            while (passesDone <= seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                passes.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    private void passDone(long n) {
+        synchronized (passes) {
+            if (n > passesDone) passesDone = n;
+            passes.notifyAll();
+        }
+    }
+
+    /**
+     * The node annotation {@code temper.codes/safe-mode-requested} as last seen (null: absent):
+     * anything but exactly "false" asks for safe mode. The same test as the rule
+     * "safe-mode-requested" (rules/mode.drl), made here too because the kill switch must not wait
+     * for a rules evaluation.
+     */
+    public void safeModeAnnotation(String value) {
+        boolean on = value != null && !value.equals("false");
+        String why = value == null ? "removed" : value.equals("true") || value.equals("false") ? "\"" + value + "\""
+                : "\"" + value + "\" (not true or false; taken as a request)";
+        safeMode(SafeModeSignals.Source.ANNOTATION, on, why);
     }
 
     /** Starts the loop; its first pass waits out the debounce like any event's (see {@link #start(boolean)}). */
@@ -177,17 +225,29 @@ public final class Reconciler implements AutoCloseable {
     }
 
     private void runPass(String trigger, int events) {
+        long n = passesStarted.incrementAndGet();
         try {
-            reconcileOnce(trigger, events);
+            reconcile(trigger, events);
         } catch (RuntimeException e) {
             // Never leave the loop: the node goes to CFS and the next event or resync retries.
             LOG.log(Level.ERROR, "reconcile failed; standing the scheduler down", e);
             publish(pass.failed(e, status.policyRevision()).status());
+        } finally {
+            passDone(n);
         }
     }
 
     /** One pass, on the caller's thread: what the loop runs; tests and the CLI call it directly. */
     public AgentStatus reconcileOnce(String trigger, int events) {
+        long n = passesStarted.incrementAndGet();
+        try {
+            return reconcile(trigger, events);
+        } finally {
+            passDone(n);
+        }
+    }
+
+    private AgentStatus reconcile(String trigger, int events) {
         ReconcilePass.Outcome o = pass.run(world.view(), policy.get(), trigger, events);
         if (o.decided()) {
             metrics.pass(o.writes(), o.nanos());

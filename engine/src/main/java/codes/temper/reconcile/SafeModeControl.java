@@ -11,6 +11,8 @@ public interface SafeModeControl {
      * @param on     true: stand the scheduler down now; false: withdraw this switch's request
      * @param actor  who asked (the authenticated principal), for the audit log
      * @param reason free text from the caller
+     * @return true when the node's status now shows the request's outcome; false when the pass
+     *         that applies it (a release re-engages on the loop) has not run yet
      */
-    void requestSafeMode(boolean on, String actor, String reason);
+    boolean requestSafeMode(boolean on, String actor, String reason);
 }

@@ -64,7 +64,7 @@ public final class SafeModeSignals implements SafeModeState {
         return !active.isEmpty();
     }
 
-    /** One reason per active trigger, e.g. "safe-mode file: /var/run/temper/safe-mode exists". */
+    /** One reason per active trigger, e.g. "safe-mode file: /run/temper/safe-mode exists". */
     @Override
     public synchronized java.util.List<String> reasons() {
         return active.entrySet().stream().map(e -> e.getKey().label + ": " + e.getValue().why()).toList();

@@ -52,10 +52,15 @@ public final class DirectoryPolicySource implements PolicySource {
         Status s = status;
         AppliedRevision cur = s.current();
         AppliedRevision next;
+        List<PolicyFile> files = null;
         try {
-            next = read();
+            files = PolicyDirectory.read(dir);
+            PolicySet set = parser.parse(files);
+            next = new AppliedRevision(revision(set), set.digest(), clock.instant(), files, set, false);
         } catch (InvalidInputException e) {
-            return reject(s, "invalid policy: " + String.join("; ", e.problems().stream().map(Object::toString).toList()), e.problems());
+            // Named as what it would have been (files that could not even be read: the directory's path).
+            String refused = files == null ? dir.toString() : "dir@sha256:" + parser.digest(files);
+            return reject(s, refused, "invalid policy: " + String.join("; ", e.problems().stream().map(Object::toString).toList()), e.problems());
         } catch (RuntimeException e) {
             String msg = "cannot read " + dir + ": " + e.getMessage();
             status = new Status(cur, s.lastRejection(), s.lastSuccessfulPoll(), s.consecutiveFailures() + 1, msg, null);
@@ -69,17 +74,19 @@ public final class DirectoryPolicySource implements PolicySource {
         try {
             check.check(next.policy());
         } catch (Exception e) {
-            return reject(s, "evaluation failed: " + GitSourceException.describe(e), List.of());
+            return reject(s, next.revision(), "evaluation failed: " + GitSourceException.describe(e), List.of());
         }
         status = new Status(next, null, now, 0, null, null);
         return new PollResult(Outcome.APPLIED, next.revision(), "applied");
     }
 
-    private PollResult reject(Status s, String why, List<Problem> problems) {
-        boolean repeated = s.lastRejection() != null && why.equals(s.lastRejection().reason());
+    /** @param refused the revision refused: reported as such, never as the one still in force */
+    private PollResult reject(Status s, String refused, String why, List<Problem> problems) {
+        boolean repeated = s.lastRejection() != null && refused.equals(s.lastRejection().revision()) && why.equals(s.lastRejection().reason());
         Instant now = clock.instant();
-        status = new Status(s.current(), new Rejected(dir.toString(), null, why, problems, now), now, 0, null, null);
+        status = new Status(s.current(), new Rejected(refused, null, why, problems, now), now, 0, null, null);
         // Reported once per distinct problem: polling an unchanged bad directory is not news.
-        return new PollResult(repeated ? Outcome.UNCHANGED : Outcome.REJECTED, s.current() == null ? null : s.current().revision(), why);
+        if (repeated) return new PollResult(Outcome.UNCHANGED, s.current() == null ? null : s.current().revision(), why);
+        return new PollResult(Outcome.REJECTED, refused, why);
     }
 }

@@ -56,8 +56,7 @@ class DashboardBrowserTest {
         audit.record("anonymous", "10.0.0.9", "safe-mode", Outcome.REFUSED, "why " + HOSTILE);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (var browser = new Browser(profile, "hostile-text");
-                var server = StatusServer.start(DashboardBrowserTest::hostileStatus, (on, actor, reason) -> {
-                }, registry, Access.staticTokens(StaticTokens.ofTokens(List.of(TOKEN))), audit, "127.0.0.1", 0)) {
+                var server = StatusServer.start(DashboardBrowserTest::hostileStatus, (on, actor, reason) -> true, registry, Access.staticTokens(StaticTokens.ofTokens(List.of(TOKEN))), audit, "127.0.0.1", 0)) {
             var b = browser;
             b.driver.get("http://127.0.0.1:" + server.port() + "/");
             b.until("rendered", d -> b.text("mode").equals("attach"));

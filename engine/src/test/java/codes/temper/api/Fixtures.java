@@ -67,8 +67,9 @@ final class Fixtures {
         final List<String> calls = new ArrayList<>();
 
         @Override
-        public synchronized void requestSafeMode(boolean on, String actor, String reason) {
+        public synchronized boolean requestSafeMode(boolean on, String actor, String reason) {
             calls.add(on + "|" + actor + "|" + reason);
+            return true;
         }
     }
 }

@@ -127,7 +127,7 @@ class PrometheusRulesTest {
         Path log = dir.resolve("agent.log");
         agent = TemperProcess.start(log, "agent", "--policies", policies.toString(), "--pods-file", "../policies/examples/pods.yaml",
                 "--node-file", "../policies/examples/node.yaml", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--cgroup-root", dir.resolve("cgroup").toString(), "--poll-interval", "1s");
+                "--cgroup-root", dir.resolve("cgroup").toString(), "--poll-interval", "1s", "--cache-dir", dir.resolve("cache").toString());
         startMetrics = awaitMetrics(port, log, m -> m.contains("temper_ready 1.0"), "ready");
         // A revision that cannot be parsed: rejected, the last good kept, and counted.
         Files.writeString(policies.resolve("tiers.yaml"), "spec: [unclosed\n", java.nio.file.StandardOpenOption.APPEND);
@@ -158,8 +158,7 @@ class PrometheusRulesTest {
     static String scrapeStatusServerWithSchedulerStats() throws Exception {
         var s = Fixtures.attached(Fixtures.tiers()).withStats(Fixtures.stats());
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (var server = StatusServer.start(() -> s, (on, actor, reason) -> {
-        }, registry, Access.staticTokens(StaticTokens.none()), AuditLog.inMemory(), "127.0.0.1", 0)) {
+        try (var server = StatusServer.start(() -> s, (on, actor, reason) -> true, registry, Access.staticTokens(StaticTokens.none()), AuditLog.inMemory(), "127.0.0.1", 0)) {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         }

@@ -286,6 +286,13 @@ class AgentClusterTest {
         await(() -> client.v1().events().inNamespace("default").list().getItems().stream()
                 .anyMatch(e -> "TemperPolicyRejected".equals(e.getReason()) && e.getMessage().contains("tiers.yaml")
                         && e.getMessage().contains("150%")), "rejection event naming the file and the value");
+        // The Event names the revision refused, not the one still in force (issue 25, point 2).
+        Map<String, String> broken = new java.util.HashMap<>();
+        for (String f : List.of("tiers.yaml", "nodes.yaml")) broken.put(f, Files.readString(policies.resolve(f)));
+        String refused = codes.temper.source.DirRevision.of(broken);
+        assertThat(client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> "TemperPolicyRejected".equals(e.getReason())).map(e -> e.getMessage()))
+                .singleElement().asString().startsWith("policy revision " + refused + " rejected").doesNotContain(good);
         assertThat(agent.status().policyRevision()).isEqualTo(good);
         assertThat(agent.status().agentStatus()).isEqualTo(ENGAGED);
     }

@@ -128,8 +128,8 @@ class AgentFileModeTest {
     @Test
     void aCgroupfsNodeIsRecognisedByItsLayoutAndItsPodsAreFound() throws Exception {
         for (Pod p : Snapshots.readPods(pods)) Files.createDirectories(cg.resolve(PodFacts.of(p, CgroupDriver.CGROUPFS).cgroup()));
-        assertThat(Agent.detectCgroupDriver(cg)).isEqualTo(CgroupDriver.CGROUPFS);
-        assertThat(Agent.detectCgroupDriver(dir.resolve("elsewhere"))).isEqualTo(CgroupDriver.SYSTEMD);
+        assertThat(AgentHost.detectCgroupDriver(cg)).isEqualTo(CgroupDriver.CGROUPFS);
+        assertThat(AgentHost.detectCgroupDriver(dir.resolve("elsewhere"))).isEqualTo(CgroupDriver.SYSTEMD);
         start(pods, node, null, cg, null); // no --cgroup-driver: detected
         await(agent, s -> s.mode() == Mode.DRY_RUN && s.ready(), "attach");
         await(agent, s -> dryRun().applied().podTiers().size() == 29, "all 29 pods found under kubepods/");

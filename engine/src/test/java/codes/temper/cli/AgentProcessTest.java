@@ -45,7 +45,7 @@ class AgentProcessTest {
         log = dir.resolve("agent.log");
         agent = TemperProcess.start(log, "agent", "--policies", "../policies", "--pods-file", pods.toString(), "--node-file", node.toString(),
                 "--safe-mode-file", safeMode.toString(), "--port", "0", "--bind", "127.0.0.1", "--api-tokens", tokens.toString(),
-                "--cgroup-root", dir.resolve("cgroup").toString());
+                "--cgroup-root", dir.resolve("cgroup").toString(), "--cache-dir", dir.resolve("cache").toString());
         // The port is ephemeral: the agent logs where it listens.
         return TemperProcess.statusPort(agent, log);
     }
@@ -123,7 +123,7 @@ class AgentProcessTest {
         log = dir.resolve("agent.log");
         agent = TemperProcess.start(log, "agent", "--policies", "../policies", "--pods-file", pods.toString(), "--node-file", node.toString(),
                 "--port", "0", "--bind", "127.0.0.1", "--api-tokens", tokens.toString(), "--driver", "dry-run",
-                "--kernel-btf", btf.toString(), "--cgroup-root", dir.resolve("cgroup").toString());
+                "--kernel-btf", btf.toString(), "--cgroup-root", dir.resolve("cgroup").toString(), "--cache-dir", dir.resolve("cache").toString());
         int port = TemperProcess.listeningPort(agent, log);
 
         HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),

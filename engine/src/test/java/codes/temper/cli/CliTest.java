@@ -191,7 +191,7 @@ class CliTest {
         assertThat(r.code()).isEqualTo(0);
         List<String> lines = r.out().lines().toList();
         assertThat(lines.getFirst()).startsWith("node node-a").contains("mode attach");
-        assertThat(lines).anySatisfy(l -> assertThat(l).matches("RANK\\s+TIER\\s+CPUS\\s+CEILING\\s+FLOOR\\s+PODS\\s+SLICEMS\\s+PREEMPT"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("RANK\\s+TIER\\s+CEILING\\s+CEILING-FROM\\s+FLOOR\\s+PODS\\s+SLICE-MS\\s+PREEMPT"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("system work (kubelet, runtime): floor "));
         assertThat(lines).anySatisfy(l -> assertThat(l).matches("POD\\s+QOS\\s+PRIORITY\\s+TIER\\s+RULE\\s+CGROUP"));
         assertThat(lines).anySatisfy(l -> assertThat(l).matches("kube-system/kube-proxy-x7k2p\\s+Burstable\\s+2000001000\\s+critical\\s+.*"));

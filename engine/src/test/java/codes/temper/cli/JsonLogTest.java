@@ -110,7 +110,7 @@ class JsonLogTest {
         Path log = dir.resolve("agent.log");
         start(log, "agent", "--policies", "../policies", "--pods-file", pods.toString(), "--node-file", node.toString(),
                 "--safe-mode-file", safe.toString(), "--port", "0", "--bind", "127.0.0.1", "--cgroup-root", dir.resolve("cgroup").toString(),
-                "--log-format", "json", "--log-level", "debug", "--log-level", "org.eclipse.jetty=info");
+                "--cache-dir", dir.resolve("cache").toString(), "--log-format", "json", "--log-level", "debug", "--log-level", "org.eclipse.jetty=info");
         awaitLog(log, "the start line", t -> t.contains("started: node node-a"));
         int p = TemperProcess.statusPort(process, log);
         AgentProcessTest.await(p, s -> AgentProcessTest.ENGAGED.contains(s.get("mode").asString()), "engaged");

@@ -65,7 +65,7 @@ class OutputFormatTest {
     void anUnknownFormatIsAUsageErrorListingTheFormats() {
         CliRun r = plan("-o", "xml");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--output").contains("table, json, yaml");
+        assertThat(r.err()).contains("--output").contains("table, wide, name, json, yaml or jsonpath=TEMPLATE");
         assertThat(r.out()).isEmpty();
     }
 

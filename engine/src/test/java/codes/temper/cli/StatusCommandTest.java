@@ -178,8 +178,28 @@ class StatusCommandTest {
 
     @Test
     void outputMustBeAFormatTheCommandKnows() {
-        CliRun r = status("-o", "wide");
+        CliRun r = status("-o", "xml");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--output").contains("table, json, yaml");
+        assertThat(r.err()).contains("--output").contains("table, wide, name, json, yaml or jsonpath=TEMPLATE");
+    }
+
+    /** Issue 25, point 10: kubectl's -o name, -o wide, -o jsonpath= and --no-headers. */
+    @Test
+    void nameWideJsonpathAndNoHeadersAsKubectlHasThem() {
+        CliRun name = status("-o", "name", "-l", "pool=gpu");
+        assertThat(name.code()).as(name.err()).isZero();
+        assertThat(name.out()).isEqualTo("node/node-0\nnode/node-1\nnode/node-2\n");
+
+        CliRun wide = status("-o", "wide");
+        List<String> lines = wide.out().lines().toList();
+        assertThat(lines.getFirst()).contains("AGENT-STATUS").endsWith("REQUESTED-BY");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("node-4 ").endsWith("controller/drain/all-cpu"));
+
+        CliRun bare = status("--no-headers");
+        assertThat(bare.out().lines().toList()).hasSize(7).allSatisfy(l -> assertThat(l).startsWith("node-"));
+
+        CliRun path = status("-o", "jsonpath={range .nodes[*]}{.name}={.mode}{\"\\n\"}{end}", "-l", "pool=cpu");
+        assertThat(path.code()).as(path.err()).isZero();
+        assertThat(path.out()).isEqualTo("node-3=degraded\nnode-4=safe-mode\nnode-5=unknown\n");
     }
 }

@@ -21,6 +21,10 @@ public final class TemperProcess {
 
     /** Starts {@code temper ARGS} on this JVM's Java and the test classpath. */
     public static Process start(Path log, String... args) throws IOException {
+        // The agent's default --cache-dir is the node's /var/lib/temper: a test must never write there.
+        if (args.length > 0 && args[0].equals("agent") && !List.of(args).contains("--help")) {
+            assertThat(List.of(args)).as("a test agent's own --cache-dir").contains("--cache-dir");
+        }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));

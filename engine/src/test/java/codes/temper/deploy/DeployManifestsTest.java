@@ -141,7 +141,7 @@ class DeployManifestsTest {
         assertThat(c.getImage()).isEqualTo("ghcr.io/temper-codes/temper:0.1.0");
         assertThat(c.getArgs()).containsExactly("agent", "--policies",
                 "https://git.example.org/platform/temper-policies.git#main:policies", "--port", "9740",
-                "--safe-mode-file", "/var/run/temper/safe-mode", "--cache-dir", "/var/lib/temper",
+                "--safe-mode-file", "/run/temper/safe-mode", "--cache-dir", "/var/lib/temper",
                 "--api-tokens", "/etc/temper/api-tokens/tokens", "--audit-file", "/var/log/temper/audit.jsonl");
         assertAgentSecurityContext(c.getSecurityContext());
         assertThat(c.getEnv()).anySatisfy(e -> {
@@ -167,7 +167,7 @@ class DeployManifestsTest {
         assertThat(mounts).as("no bpffs: nothing is pinned").doesNotContainKey("/sys/fs/bpf");
         assertHostPath(mounts, volumes, "/sys/fs/cgroup", "/sys/fs/cgroup", true, null);
         assertThat(volumes.get(mounts.get("/tmp").getName()).getEmptyDir()).as("/tmp is an emptyDir").isNotNull();
-        assertHostPath(mounts, volumes, "/var/run/temper", "/var/run/temper", false, "DirectoryOrCreate");
+        assertHostPath(mounts, volumes, "/run/temper", "/run/temper", false, "DirectoryOrCreate");
         assertHostPath(mounts, volumes, "/var/lib/temper", "/var/lib/temper", false, "DirectoryOrCreate");
         assertHostPath(mounts, volumes, "/var/log/temper", "/var/log/temper", false, "DirectoryOrCreate");
         for (String secretMount : List.of("/etc/temper/git", "/etc/temper/api-tokens")) {

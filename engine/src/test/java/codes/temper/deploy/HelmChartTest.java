@@ -295,7 +295,7 @@ class HelmChartTest {
     @Test
     void badValuesAreRefusedAtRenderTime() {
         assertThatThrownBy(() -> Chart.render(t -> t.set("policy.source", "git"))).hasMessageContaining("policy.git.url");
-        assertThatThrownBy(() -> Chart.render(t -> t.set("policy.source", "s3"))).hasMessageContaining("bundled or git");
+        assertThatThrownBy(() -> Chart.render(t -> t.set("policy.source", "s3"))).hasMessageContaining("'bundled', 'git'");
         assertThatThrownBy(() -> Chart.render(t -> t.set("image.digest", "latest"))).hasMessageContaining("sha256");
         assertThatThrownBy(() -> Chart.render(t -> t.set("networkPolicy.enabled", true))).hasMessageContaining("apiServer.cidrs");
     }
@@ -458,8 +458,8 @@ class HelmChartTest {
                 "--audit-file", "/var/log/temper/controller-audit.jsonl", "--log-format", "json", "--log-level", "debug");
         CommandLine.ParseResult parsed = new CommandLine(new codes.temper.cli.Main()).parseArgs(controller.toArray(String[]::new));
         assertThat(parsed.subcommand().unmatched()).isEmpty();
-        assertThatThrownBy(() -> Chart.render(t -> t.set("logging.format", "logfmt"))).hasMessageContaining("text or json");
-        assertThatThrownBy(() -> Chart.render(t -> t.set("logging.level", "verbose"))).hasMessageContaining("error, warn, info");
+        assertThatThrownBy(() -> Chart.render(t -> t.set("logging.format", "logfmt"))).hasMessageContaining("'text', 'json'");
+        assertThatThrownBy(() -> Chart.render(t -> t.set("logging.level", "verbose"))).hasMessageContaining("'error', 'warn', 'info'");
     }
 
     /**

@@ -207,6 +207,6 @@ class BrokenPolicyCorpusTest {
         CliRun r = run("validate", DEFAULT_POLICIES.toString());
         assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(0);
         assertThat(r.err()).isEmpty();
-        assertThat(r.out()).startsWith("ok: 2 file(s); TierPolicy default with tiers [critical, high, normal, low, background]; 1 exclusion(s); sha256:");
+        assertThat(r.out()).startsWith("ok: 2 file(s); TierPolicy default with tiers [critical, high, normal, low, background]; 1 exclusion(s); revision dir@sha256:");
     }
 }

@@ -89,17 +89,17 @@ class PolicySchemaTest {
         Map<String, Set<String>> expected = new LinkedHashMap<>();
         expected.put("(document)", PolicyParser.TOP);
         expected.put("metadata", PolicyParser.METADATA);
-        expected.put("tierPolicySpec", PolicyParser.TIER_POLICY_SPEC);
-        expected.put("tier", PolicyParser.TIER);
-        expected.put("match", PolicyParser.MATCH);
-        expected.put("ceiling", PolicyParser.CEILING);
-        expected.put("floor", PolicyParser.FLOOR);
-        expected.put("system", PolicyParser.SYSTEM);
-        expected.put("systemFloor", PolicyParser.FLOOR);
-        expected.put("nodePolicySpec", PolicyParser.NODE_POLICY_SPEC);
-        expected.put("exclusion", PolicyParser.EXCLUSION);
-        expected.put("nodeSelector", PolicyParser.SELECTOR);
-        expected.put("requirement", PolicyParser.REQUIREMENT);
+        expected.put("tierPolicySpec", TierPolicyReader.SPEC);
+        expected.put("tier", TierReader.TIER);
+        expected.put("match", TierReader.MATCH);
+        expected.put("ceiling", TierReader.CEILING);
+        expected.put("floor", TierReader.FLOOR);
+        expected.put("system", TierPolicyReader.SYSTEM);
+        expected.put("systemFloor", TierReader.FLOOR);
+        expected.put("nodePolicySpec", NodePolicyReader.SPEC);
+        expected.put("exclusion", NodePolicyReader.EXCLUSION);
+        expected.put("nodeSelector", NodePolicyReader.SELECTOR);
+        expected.put("requirement", NodePolicyReader.REQUIREMENT);
         expected.forEach((def, fields) -> {
             JsonNode object = def.equals("(document)") ? s : defs.get(def);
             assertThat(new TreeSet<>(object.get("properties").propertyNames())).as(def).isEqualTo(new TreeSet<>(fields));

@@ -69,7 +69,7 @@ class ConfigMapPolicySourceTest {
         v.update(edited);
         PollResult swapped = source.poll();
         assertThat(swapped.outcome()).as(swapped.message()).isEqualTo(Outcome.APPLIED);
-        assertThat(swapped.revision()).isNotEqualTo(first);
+        assertThat(swapped.revision()).isNotEqualTo(first).isEqualTo(DirRevision.of(edited));
         assertThat(source.current().orElseThrow().policy().tierPolicy().tiers()).anySatisfy(t -> {
             assertThat(t.name()).isEqualTo("normal");
             assertThat(t.sliceMs()).isEqualTo(15);
@@ -81,7 +81,10 @@ class ConfigMapPolicySourceTest {
         v.update(broken);
         PollResult rejected = source.poll();
         assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED);
-        assertThat(rejected.revision()).isEqualTo(swapped.revision());
+        // Reported as the revision that was refused (issue 25, point 2), not the one kept in force.
+        assertThat(rejected.revision()).isEqualTo(DirRevision.of(broken)).isNotEqualTo(swapped.revision());
+        assertThat(source.status().lastRejection().revision()).isEqualTo(rejected.revision());
+        assertThat(source.current().orElseThrow().revision()).isEqualTo(swapped.revision());
         assertThat(source.current().orElseThrow().policy().tierPolicy().tiers()).anySatisfy(t -> assertThat(t.sliceMs()).isEqualTo(15));
 
         // A key removed from the ConfigMap disappears from the directory and from the policy.
