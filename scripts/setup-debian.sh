@@ -45,6 +45,15 @@ base_needs=(
   /usr/bin/python3                     python3                 # scripts/jks-set-dates
   /usr/bin/openssl                     openssl                 # scripts/control-plane: the test cluster's CA and certificates
   /usr/bin/flock                       util-linux              # scripts/control-plane: one build of the binaries at a time
+  /usr/bin/stress-ng                   stress-ng               # bpf/lab/saturate: the scx project's CI stress
+  # bpf/build-kernel.sh: the lab's 6.12 kernel, built from Debian's linux-source-6.12
+  /usr/bin/bc                          bc
+  /usr/bin/bison                       bison
+  /usr/bin/flex                        flex
+  /usr/include/libelf.h                libelf-dev
+  /usr/include/openssl/ssl.h           libssl-dev
+  /usr/bin/pahole                      dwarves                 # the kernel's BTF from its DWARF
+  /usr/bin/xz                          xz-utils                # the source tarball
 )
 # file package: from bookworm-backports, newer than bookworm's own
 bpo_needs=(

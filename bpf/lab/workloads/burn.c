@@ -3,8 +3,10 @@
  * burn: N busy processes (fork, one per loop) that spin for T seconds, or until SIGTERM.
  * Each prints the CPU time it got: "BURN pid=<pid> cpu_ms=<ms>". The bench measures a pod's CPU
  * from its cgroup's cpu.stat usage_usec instead; these lines are for reading by hand.
- * With -c each is bound to that CPU; with -r each runs SCHED_FIFO at that priority (a realtime hog).
- * Usage: burn [-p processes (1)] [-t seconds (5; 0 = until killed)] [-c cpu] [-r fifo priority]
+ * With -c each is bound to that CPU; with -r each runs SCHED_FIFO at that priority (a realtime hog);
+ * with -s each stops itself (SIGSTOP) once forked, so a thousand are forked before any burns, and
+ * SIGCONT starts them.
+ * Usage: burn [-p processes (1)] [-t seconds (5; 0 = until killed)] [-c cpu] [-r fifo priority] [-s]
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -33,16 +35,17 @@ static long long ns(clockid_t c)
 
 int main(int argc, char **argv)
 {
-	int procs = 1, secs = 5, cpu = -1, prio = 0, opt;
+	int procs = 1, secs = 5, cpu = -1, prio = 0, stopped = 0, opt;
 
-	while ((opt = getopt(argc, argv, "p:t:c:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:t:c:r:s")) != -1) {
 		switch (opt) {
 		case 'p': procs = atoi(optarg); break;
 		case 't': secs = atoi(optarg); break;
 		case 'c': cpu = atoi(optarg); break;
 		case 'r': prio = atoi(optarg); break;
+		case 's': stopped = 1; break;
 		default:
-			fprintf(stderr, "usage: %s [-p processes] [-t seconds] [-c cpu] [-r fifo priority]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-p processes] [-t seconds] [-c cpu] [-r fifo priority] [-s]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -68,6 +71,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < procs; i++)
 		if (fork() == 0)
 			break;
+	if (stopped)
+		raise(SIGSTOP);
 	long long end = secs ? ns(CLOCK_MONOTONIC) + secs * 1000000000LL : 0;
 	volatile unsigned long x = 0;
 

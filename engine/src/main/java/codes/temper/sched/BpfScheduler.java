@@ -167,21 +167,7 @@ public final class BpfScheduler implements AutoCloseable {
                         + ", and this libbpf (before 1.4) cannot leave them out of the scheduler; libbpf 1.4 or newer can", 95);
             }
             long size = Math.min(ops.size(), valueSize.get(ValueLayout.JAVA_LONG, 0));
-            MemorySegment struct = data.reinterpret(size);
-            List<String> dropped = new java.util.ArrayList<>();
-            for (int i = 0; i < members.size(); i++) {
-                KernelBtf.Member m = members.get(i);
-                if (kernel.contains(m.name())) continue;
-                long from = m.bitOffset() / 8, to = i + 1 < members.size() ? members.get(i + 1).bitOffset() / 8 : size;
-                if (from >= to || to > size) continue;
-                MemorySegment field = struct.asSlice(from, to - from);
-                boolean set = false;
-                for (long b = 0; b < field.byteSize() && !set; b++) set = field.get(ValueLayout.JAVA_BYTE, b) != 0;
-                if (!set) continue;
-                field.fill((byte) 0);
-                dropped.add(m.name());
-            }
-            return List.copyOf(dropped);
+            return OpsTrim.clear(ops, data.reinterpret(size), kernel);
         }
     }
 

@@ -92,9 +92,10 @@ class AgentFileModeTest {
         // The same 29 placements as `temper plan` on these files, each by its cgroup's inode.
         assertThat(dryRun().applied().podTiers()).hasSize(29);
         assertThat(st.tiers()).extracting(AgentStatus.Tier::pods).containsExactly(10, 4, 8, 1, 6); // the example's tier labels are ignored by default
-        // The config entry: the pods root's inode and the default policy's default tier (normal).
+        // The config entry: the pods root's inode, the default policy's default tier (normal) and
+        // system work's default floor, 10 % of the example node's 7.91 allocatable CPUs.
         long podsRoot = ((Number) Files.getAttribute(cg.resolve("kubepods.slice"), "unix:ino")).longValue();
-        assertThat(dryRun().applied().node()).isEqualTo(new codes.temper.sched.NodeConfig(podsRoot, 2));
+        assertThat(dryRun().applied().node()).isEqualTo(new codes.temper.sched.NodeConfig(podsRoot, 2, 791));
         assertThat(dryRun().applied().pods().values()).allSatisfy(p -> assertThat(p.weight()).isBetween(1, 10_000));
         // A dry run counts nothing, and the status says so instead of showing zeros.
         assertThat(agent.status().stats().available()).isFalse();

@@ -20,7 +20,8 @@ class RuleFilesTest {
             files = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".drl")).sorted().toList();
         }
         // A new .drl file needs its own RuleFixtures subclass, named here.
-        assertThat(files).containsExactly(new CeilingRulesTest().drlFile(), new ModeRulesTest().drlFile(), new TierRulesTest().drlFile());
+        assertThat(files).containsExactly(new CeilingRulesTest().drlFile(), new FloorRulesTest().drlFile(), new ModeRulesTest().drlFile(),
+                new TierRulesTest().drlFile());
         List<String> declared = new ArrayList<>();
         for (String f : files) declared.addAll(RuleFixtures.rulesOf(f));
         assertThat(RuleEngine.get().ruleNames()).containsExactlyInAnyOrderElementsOf(declared);
@@ -28,6 +29,6 @@ class RuleFilesTest {
                 "match-without-priority-class", "first-matching-tier", "default-tier", "ceiling-share", "ceiling-cores",
                 "ceiling-none", "ceiling-quota", "ceiling-quota-fallback", "safe-mode-requested", "excluded-by-node-policy",
                 "kernel-too-old", "kernel-unknown", "attach", "mode-by-precedence", "excluded-cpu-max-not-enforced",
-                "cpu-max-enforced-by-scheduler");
+                "cpu-max-enforced-by-scheduler", "floor-share", "floor-cores", "floor-default", "floor-system");
     }
 }
