@@ -4,8 +4,9 @@
 # library), never by a related command being present: libbpf1 without libbpf-dev once passed that
 # kind of check and then failed on 'bpf/bpf_helpers.h' on a new machine.
 #
-# libbpf >= 1.2 (with its headers) and bpftool >= 7.2 come from bookworm-backports: bookworm's
-# libbpf 1.1 cannot load SEC(".struct_ops.link"). clang >= 16 for sched_ext's 64-bit enum
+# libbpf >= 1.4 (with its headers) and bpftool >= 7.2 come from bookworm-backports: bookworm's
+# libbpf 1.1 cannot load SEC(".struct_ops.link"), and only 1.4+ lets a loader clear a struct_ops
+# member the kernel lacks (6.12-6.16 have no cgroup_set_bandwidth; lab/workloads/hold and the agent). clang >= 16 for sched_ext's 64-bit enum
 # constants. scripts/fresh-root-check proves this list complete in a new Debian root.
 arch_lib=/usr/lib/x86_64-linux-gnu
 
@@ -76,14 +77,14 @@ done
 for ((i = 0; i < ${#bpo_needs[@]}; i += 2)); do
   [[ -e "${bpo_needs[i]}" ]] || add_missing need_bpo "${bpo_needs[i]}" "${bpo_needs[i + 1]}"
 done
-# Present but too old: libbpf.so.1 must be >= 1.2 (the file name carries the version), the
+# Present but too old: libbpf.so.1 must be >= 1.4 (the file name carries the version), the
 # headers must come from the same libbpf, and bpftool must be linked against such a libbpf.
 libbpf_real=$(readlink -f "$arch_lib/libbpf.so.1" 2>/dev/null)
-if [[ -e "$arch_lib/libbpf.so.1" && ! "$libbpf_real" =~ libbpf\.so\.1\.([2-9]|[1-9][0-9])\. ]]; then
-  add_missing need_bpo "$libbpf_real (< 1.2)" libbpf1
+if [[ -e "$arch_lib/libbpf.so.1" && ! "$libbpf_real" =~ libbpf\.so\.1\.([4-9]|[1-9][0-9])\. ]]; then
+  add_missing need_bpo "$libbpf_real (< 1.4)" libbpf1
 fi
-if [[ -e /usr/include/bpf/bpf_helpers.h ]] && ! grep -qE '^#define LIBBPF_MINOR_VERSION ([2-9]|[1-9][0-9])$' /usr/include/bpf/libbpf_version.h 2>/dev/null; then
-  add_missing need_bpo "/usr/include/bpf/libbpf_version.h (< 1.2)" libbpf-dev
+if [[ -e /usr/include/bpf/bpf_helpers.h ]] && ! grep -qE '^#define LIBBPF_MINOR_VERSION ([4-9]|[1-9][0-9])$' /usr/include/bpf/libbpf_version.h 2>/dev/null; then
+  add_missing need_bpo "/usr/include/bpf/libbpf_version.h (< 1.4)" libbpf-dev
 fi
 if [[ -x /usr/sbin/bpftool ]] && ! /usr/sbin/bpftool version 2>/dev/null | grep -q 'libbpf v1\.\([2-9]\|[1-9][0-9]\)'; then
   add_missing need_bpo "/usr/sbin/bpftool (linked against libbpf < 1.2)" bpftool
