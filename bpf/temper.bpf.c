@@ -11,7 +11,7 @@
  * any) when there is one. Otherwise it is queued, and a task of a preempting tier kicks the CPU
  * running the lowest-ranked work anywhere on the node; system work kicks a CPU running a tier that
  * does not preempt. So latency-sensitive work never waits for a lower tier's slice to run out.
- * A kernel thread bound to one CPU goes straight to that CPU's queue: it can run nowhere else.
+ * A kernel thread goes straight to its CPU's queue: kernel work keeps the node alive.
  *
  * Order. Each tier has a queue per LLC, ordered by virtual time. Pods in a tier share it by
  * weight (the agent writes kubelet's cpu.weight, from the pods' CPU requests): a pod's virtual
@@ -594,8 +594,13 @@ void BPF_STRUCT_OPS(temper_enqueue, struct task_struct *p, u64 enq_flags)
 	cpu = scx_bpf_task_cpu(p);
 	stat_add(tier, STAT_ENQUEUED, 1);
 
-	/* A kernel thread bound to this CPU (a kworker, ksoftirqd) can run nowhere else. */
-	if (tier == TEMPER_SYSTEM_TIER && (p->flags & PF_KTHREAD) && p->nr_cpus_allowed == 1) {
+	/*
+	 * A kernel thread runs next on its CPU, outside every floor: kworkers, ksoftirqd and RCU keep
+	 * the node (sched_ext's own watchdog is a kworker: queued behind a flood of user-space system
+	 * work at -smp 8 it failed to check in for 10 s and the kernel ejected us). One bound to this
+	 * CPU could run nowhere else anyway.
+	 */
+	if (tier == TEMPER_SYSTEM_TIER && (p->flags & PF_KTHREAD)) {
 		insert(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, enq_flags);
 		return;
 	}
