@@ -92,4 +92,26 @@ static bool move_parked(struct bpf_iter_scx_dsq *it, struct task_struct *p, u64 
 	return scx_bpf_dispatch_vtime_from_dsq___compat(it, p, dsq, 0);
 }
 
+/*
+ * The scheduling policy of the task running on @cpu, -1 when unknown: 6.12 has only
+ * scx_bpf_cpu_rq(), 7.3 only scx_bpf_cpu_curr() (which wants an RCU read section).
+ */
+static int cpu_curr_policy(s32 cpu)
+{
+	struct task_struct *curr;
+	struct rq *rq;
+	int policy = -1;
+
+	if (bpf_ksym_exists(scx_bpf_cpu_curr)) {
+		bpf_rcu_read_lock();
+		curr = scx_bpf_cpu_curr(cpu);
+		if (curr)
+			policy = curr->policy;
+		bpf_rcu_read_unlock();
+	} else if (bpf_ksym_exists(scx_bpf_cpu_rq) && (rq = scx_bpf_cpu_rq(cpu))) {
+		policy = BPF_CORE_READ(rq, curr, policy);
+	}
+	return policy;
+}
+
 #endif /* TEMPER_COMPAT_BPF_H */

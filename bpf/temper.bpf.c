@@ -43,7 +43,9 @@
  * Liveness. A task that has waited GUARD_NS in any queue is served out of turn, in a short slice,
  * far below the kernel's watchdog timeout: the guard is per task, so a tier of a thousand threads
  * has every one of them run. Slices too short for the scheduler tick to end are ended by a per-CPU
- * timer. A CPU taken by a realtime task hands its queued tasks back to be run elsewhere. Were the
+ * timer. A CPU taken by a realtime task hands its queued tasks back to be run elsewhere and is
+ * never chosen to preempt (on 6.12 a task that makes itself realtime takes its CPU without
+ * cpu_release, so the choice also reads the policy of the CPU's current task). Were the
  * watchdog to fire anyway, the kernel would eject us and the node would run CFS again: the
  * fail-safe, but not a state to reach by design.
  *
@@ -73,6 +75,9 @@ char _license[] SEC("license") = "GPL";
 #define FLOOR_DFL_PERMILLE	10		/* a tier's floor when the agent gives none: 1 % */
 #define SYSTEM_FLOOR_DFL_PERMILLE 100		/* system work's: 10 % */
 #define DSQS_PER_LLC	32			/* TEMPER_DSQ_BASE + llc * 32 + tier */
+#define POLICY_FIFO	1			/* sched(7)'s SCHED_FIFO, SCHED_RR, SCHED_DEADLINE */
+#define POLICY_RR	2
+#define POLICY_DEADLINE	6
 #define RANK_OTHER	-2			/* cpu_ctx.rank of a CPU a realtime task has taken */
 #define RANK_SYSTEM	-1			/* ... of a CPU running system work */
 #define RANK_IDLE	(TEMPER_MAX_TIERS + 1)	/* ... of an idle CPU */
@@ -508,6 +513,18 @@ static bool preempts(u32 tier)
  * lower tier for a preempting tier; a tier that does not preempt, for system work. The CPU is
  * claimed with a compare-and-swap, so two wake-ups never pick the same one.
  */
+/*
+ * Whether a realtime or deadline task has @cpu. cpu_release says so when one preempts our task,
+ * but not on 6.12 when our task makes itself realtime where it runs (sched_setscheduler): a task
+ * queued on that CPU would wait as long as the realtime one runs, the kernel's watchdog too.
+ */
+static bool cpu_taken(s32 cpu)
+{
+	int policy = cpu_curr_policy(cpu);
+
+	return policy == POLICY_FIFO || policy == POLICY_RR || policy == POLICY_DEADLINE;
+}
+
 static s32 victim_cpu(struct task_struct *p, u32 tier, s32 prefer)
 {
 	s64 mine = tier == TEMPER_SYSTEM_TIER ? RANK_SYSTEM : tier, best_rank = mine;
@@ -532,6 +549,10 @@ static s32 victim_cpu(struct task_struct *p, u32 tier, s32 prefer)
 	}
 	if (best < 0 || !(cc = cpu_ctx_of(best)))
 		return -1;
+	if (cpu_taken(best)) {
+		__sync_val_compare_and_swap(&cc->rank, best_rank, RANK_OTHER);
+		return -1;
+	}
 	return __sync_val_compare_and_swap(&cc->rank, best_rank, mine) == best_rank ? best : -1;
 }
 
@@ -598,10 +619,16 @@ void BPF_STRUCT_OPS(temper_enqueue, struct task_struct *p, u64 enq_flags)
 	 * A kernel thread runs next on its CPU, outside every floor: kworkers, ksoftirqd and RCU keep
 	 * the node (sched_ext's own watchdog is a kworker: queued behind a flood of user-space system
 	 * work at -smp 8 it failed to check in for 10 s and the kernel ejected us). One bound to this
-	 * CPU could run nowhere else anyway.
+	 * CPU could run nowhere else anyway; one that could, when a realtime task has its CPU, goes
+	 * first in the system queue for another CPU to run.
 	 */
 	if (tier == TEMPER_SYSTEM_TIER && (p->flags & PF_KTHREAD)) {
-		insert(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, enq_flags);
+		if (p->nr_cpus_allowed == 1 || !cpu_taken(cpu)) {
+			insert(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, enq_flags);
+			return;
+		}
+		insert(p, dsq_of(llc_of(cpu), TEMPER_SYSTEM_TIER), SCX_SLICE_DFL, enq_flags | SCX_ENQ_HEAD);
+		kick_idle_for(p);
 		return;
 	}
 
