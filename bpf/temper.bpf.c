@@ -9,8 +9,9 @@
  *
  * Placement. A waking task goes straight to an idle CPU (its previous CPU, then its LLC, then
  * any) when there is one. Otherwise it is queued, and a task of a preempting tier kicks the CPU
- * running the lowest-ranked work anywhere on the node; system work kicks a CPU running a tier that
- * does not preempt. So latency-sensitive work never waits for a lower tier's slice to run out.
+ * running the lowest-ranked work anywhere on the node (system work ranks below every tier). So
+ * latency-sensitive work never waits for a lower tier's slice to run out. System work does not
+ * preempt: its floor puts it first at the next dispatch.
  * A kernel thread goes straight to its CPU's queue: kernel work keeps the node alive.
  *
  * Order. Each tier has a queue per LLC, ordered by virtual time. Pods in a tier share it by
@@ -78,9 +79,14 @@ char _license[] SEC("license") = "GPL";
 #define POLICY_FIFO	1			/* sched(7)'s SCHED_FIFO, SCHED_RR, SCHED_DEADLINE */
 #define POLICY_RR	2
 #define POLICY_DEADLINE	6
-#define RANK_OTHER	-2			/* cpu_ctx.rank of a CPU a realtime task has taken */
-#define RANK_SYSTEM	-1			/* ... of a CPU running system work */
-#define RANK_IDLE	(TEMPER_MAX_TIERS + 1)	/* ... of an idle CPU */
+/*
+ * cpu_ctx.rank: what a CPU runs, for wake-ups looking for one to displace (the higher, the
+ * sooner displaced). A tier's is its index; system work's is below every tier (its floor is kept
+ * by dispatch order, not by holding CPUs against critical pods).
+ */
+#define RANK_OTHER	-2			/* a realtime task has it: never displaced */
+#define RANK_SYSTEM	TEMPER_SYSTEM_TIER	/* system work */
+#define RANK_IDLE	(TEMPER_MAX_TIERS + 1)	/* idle */
 #define NO_TIER		(TEMPER_MAX_TIERS + 2)	/* no tier has work */
 #define BW_LEVELS	4			/* limited cgroups a task is charged to (container, pod, ...) */
 #define PARKED_DSQ	(TEMPER_DSQ_BASE + TEMPER_MAX_LLCS * DSQS_PER_LLC)	/* held for a refill */
@@ -184,7 +190,6 @@ struct {
 /* What each CPU runs, so a waking task knows whom it may preempt. */
 struct cpu_ctx {
 	s64 rank;		/* tier index, RANK_SYSTEM, RANK_IDLE or RANK_OTHER (64 bits: cmpxchg) */
-	u64 protect;		/* running a preempting tier: system work does not kick it */
 	u64 run_seq;		/* counts runs, so a slice timer knows whether its run is still on */
 	u64 guard_scan_ns;	/* when this CPU next looks for a task waiting GUARD_NS */
 };
@@ -497,22 +502,21 @@ static u64 pod_vtime(u32 tier, u64 pod)
 	return pc->vtime;
 }
 
-/* Whether a waking task of this tier may preempt: system work only within its floor. */
+/*
+ * Whether a waking task of this tier may preempt. System work never does: within its floor it is
+ * served first at the next dispatch, and its floor is charged only there, so preempting would let
+ * wake-heavy system work past its bound.
+ */
 static bool preempts(u32 tier)
 {
 	struct temper_tier *cfg;
 
 	if (tier == TEMPER_SYSTEM_TIER)
-		return under_floor(tier);
+		return false;
 	cfg = tier_cfg(tier);
 	return cfg && (cfg->flags & TEMPER_TIER_PREEMPT);
 }
 
-/*
- * The CPU running the lowest-ranked work that a waking task of this tier may displace: any
- * lower tier for a preempting tier; a tier that does not preempt, for system work. The CPU is
- * claimed with a compare-and-swap, so two wake-ups never pick the same one.
- */
 /*
  * Whether a realtime or deadline task has @cpu. cpu_release says so when one preempts our task,
  * but not on 6.12 when our task makes itself realtime where it runs (sched_setscheduler): a task
@@ -525,9 +529,14 @@ static bool cpu_taken(s32 cpu)
 	return policy == POLICY_FIFO || policy == POLICY_RR || policy == POLICY_DEADLINE;
 }
 
+/*
+ * The idle CPU, else the one running the lowest-ranked work below this tier, that a waking task
+ * of a preempting tier may take over. The CPU is claimed with a compare-and-swap, so two wake-ups
+ * never pick the same one.
+ */
 static s32 victim_cpu(struct task_struct *p, u32 tier, s32 prefer)
 {
-	s64 mine = tier == TEMPER_SYSTEM_TIER ? RANK_SYSTEM : tier, best_rank = mine;
+	s64 mine = tier, best_rank = mine;
 	s32 best = -1;
 	u32 i, nr = scx_bpf_nr_cpu_ids();
 	struct cpu_ctx *cc;
@@ -538,7 +547,7 @@ static s32 victim_cpu(struct task_struct *p, u32 tier, s32 prefer)
 		if (i >= nr)
 			break;
 		cc = cpu_ctx_of(cpu);
-		if (!cc || cc->rank <= best_rank || (mine == RANK_SYSTEM && cc->protect))
+		if (!cc || cc->rank <= best_rank)
 			continue;
 		if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
 			continue;
@@ -995,8 +1004,7 @@ void BPF_STRUCT_OPS(temper_running, struct task_struct *p)
 	tctx->started_exec = p->se.sum_exec_runtime;
 	tctx->reserved_ns = 0;
 	if (cc) {
-		cc->rank = tier == TEMPER_SYSTEM_TIER ? RANK_SYSTEM : tier;
-		cc->protect = cfg && (cfg->flags & TEMPER_TIER_PREEMPT);
+		cc->rank = tier;	/* RANK_SYSTEM for system work */
 		cc->run_seq++;
 	}
 	if (tctx->woken_ns) {
