@@ -113,13 +113,24 @@ final class TierReader {
         return new TierMatch(tier, rank, index, min, below, qos, noPc);
     }
 
-    private static Ceiling ceiling(NodeReader r, Node node, String path) {
-        Map<String, NodeTuple> c = r.mapping(node, path, CEILING);
+    /** The {@code cpus} of a ceiling or floor mapping, with its node for the problems' positions. */
+    private record Cpus(Node node, String text) {}
+
+    /** Reads the mapping at {@code path} and its required {@code cpus} as text; null after a problem. */
+    private static Cpus cpus(NodeReader r, Node node, String path, Set<String> keys) {
+        Map<String, NodeTuple> c = r.mapping(node, path, keys);
         if (c == null) return null;
         Node cn = required(r, node, c, "cpus", path + ".cpus");
         if (cn == null) return null;
         String text = r.scalarText(cn, path + ".cpus");
-        if (text == null) return null;
+        return text == null ? null : new Cpus(cn, text);
+    }
+
+    private static Ceiling ceiling(NodeReader r, Node node, String path) {
+        Cpus cpus = cpus(r, node, path, CEILING);
+        if (cpus == null) return null;
+        Node cn = cpus.node();
+        String text = cpus.text();
         if (text.equals("quota")) return new Ceiling(Ceiling.Kind.QUOTA, 0);
         var m = CPUS.matcher(text.strip());
         if (!m.matches()) {
@@ -146,12 +157,10 @@ final class TierReader {
      * off; system work must keep one, or kubelet and the container runtime could starve.
      */
     static Floor floor(NodeReader r, Node node, String path, boolean system) {
-        Map<String, NodeTuple> c = r.mapping(node, path, FLOOR);
-        if (c == null) return null;
-        Node cn = required(r, node, c, "cpus", path + ".cpus");
-        if (cn == null) return null;
-        String text = r.scalarText(cn, path + ".cpus");
-        if (text == null) return null;
+        Cpus cpus = cpus(r, node, path, FLOOR);
+        if (cpus == null) return null;
+        Node cn = cpus.node();
+        String text = cpus.text();
         var m = CPUS.matcher(text.strip());
         if (!m.matches()) {
             r.problem(cn, path + ".cpus", "cannot parse \"" + text + "\"; expected a percentage (\"1%\") or cores (\"0.5\")");
